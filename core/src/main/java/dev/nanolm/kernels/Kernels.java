@@ -1,0 +1,62 @@
+// The hot loops of nanolm behind one interface: ScalarKernels is the reference,
+// VectorKernels the fast Vector API version. Pick with Kernels.get(); force scalar with -Dnanolm.kernels=scalar.
+package dev.nanolm.kernels;
+
+public interface Kernels {
+
+    /** Name for logs and config.json ("scalar" or "vector"). */
+    String name();
+
+    // ---- SGEMM, row-major. c[M,N] = (accumulate ? c : 0) + op(a) * op(b). Offsets index the first element. ----
+
+    /** NN: a is (M,K), b is (K,N). */
+    void matmulNN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K, boolean accumulate);
+
+    /** NT: a is (M,K), b is (N,K), c = a * b^T (forward of Linear with weight (out,in)). */
+    void matmulNT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K, boolean accumulate);
+
+    /** TN: a is (K,M), b is (K,N), c = a^T * b (weight gradient: dW = dY^T X). */
+    void matmulTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K, boolean accumulate);
+
+    // ---- row-wise ops over `rows` contiguous rows of length C ----
+
+    /** out[r,:] = softmax(x[r,:]) (max-subtracted). x and out may be the same array. */
+    void softmax(float[] x, int xOff, float[] out, int outOff, int rows, int C);
+
+    /** out[r,:] = log_softmax(x[r,:]). */
+    void logSoftmax(float[] x, int xOff, float[] out, int outOff, int rows, int C);
+
+    /** LayerNorm forward over the last dim. Saves mean[r] and rstd[r] = 1/sqrt(var+eps) (biased variance). b may be null. */
+    void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int C, float eps);
+
+    /** LayerNorm backward; accumulates (+=) into dx, dw, db (db may be null). */
+    void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
+                           float[] dx, float[] dw, float[] db, int rows, int C);
+
+    // ---- elementwise ----
+
+    /** out = gelu(x), tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    void geluForward(float[] x, float[] out, int n);
+
+    /** dx += dout * gelu'(x). */
+    void geluBackward(float[] x, float[] dout, float[] dx, int n);
+
+    /** y[i] += alpha * x[i], i in [0,n). */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** sum of x[i]*y[i]. */
+    float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+    // ---- optimizer ----
+
+    /**
+     * AdamW step on p[off, off+n): decoupled weight decay p -= lr*wd*p, then
+     * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m/bc1) / (sqrt(v/bc2) + eps),
+     * with bc1 = 1-b1^t and bc2 = 1-b2^t given by the caller.
+     */
+    void adamw(float[] p, float[] g, float[] m, float[] v, int off, int n,
+               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+
+    /** The kernels chosen at start-up: vector unless -Dnanolm.kernels=scalar (or the Vector API is unavailable). */
+    static Kernels get() { return KernelsHolder.INSTANCE; }
+}
