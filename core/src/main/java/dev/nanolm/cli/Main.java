@@ -22,7 +22,14 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this in-process or through a child JVM). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Same, with the command's output and error streams given (null = System.out / System.err). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) cl.setOut(out);
+        if (err != null) cl.setErr(err);
         cl.setParameterExceptionHandler(Errors::onUsageError);
         cl.setExecutionExceptionHandler(Errors::onExecutionError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

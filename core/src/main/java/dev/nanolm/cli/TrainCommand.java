@@ -41,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "replace an earlier run in --out (its metrics, checkpoints and samples)")
+    boolean overwrite;
+
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
@@ -52,7 +55,13 @@ public final class TrainCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
         LoadedData ld = LoadedData.lines(settings.str("data"), settings.longValue("split-seed"));
-        RunDir run = new RunDir(dir).create();
+        RunDir run = new RunDir(dir);
+        if (!resume && run.hasRun()) {
+            if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
+                    "continue it with --resume, replace it with --overwrite, or choose another --out");
+            run.clear();
+        }
+        run.create();
         var out = spec.commandLine().getOut();
         out.println("run directory: " + dir);
         new LineTrainer(settings, ld.dataset(), ld.ref(), run, new java.io.PrintStream(System.out, true)).train(resume);

@@ -35,6 +35,26 @@ public final class RunDir {
         return this;
     }
 
+    /** True when the directory already holds a run's files. */
+    public boolean hasRun() {
+        return Files.exists(config()) || Files.exists(metrics()) || Files.exists(lastCheckpoint());
+    }
+
+    /** Deletes a previous run's files (only the ones a run writes; anything else in the folder is kept). */
+    public void clear() {
+        try {
+            for (Path p : new Path[] {config(), metrics(), summary(), lastCheckpoint(), bestCheckpoint()}) Files.deleteIfExists(p);
+            for (String sub : new String[] {"samples"}) {
+                Path d = dir.resolve(sub);
+                if (Files.isDirectory(d)) try (var s = Files.list(d)) {
+                    for (Path f : (Iterable<Path>) s::iterator) Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the previous run in " + dir, e);
+        }
+    }
+
     public Path config() { return dir.resolve("config.json"); }
     public Path metrics() { return dir.resolve("metrics.jsonl"); }
     public Path summary() { return dir.resolve("summary.json"); }
