@@ -15,7 +15,9 @@ public final class DatasetsCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(new Catalog().describe());
+        out.printf("%-12s %-15s %-60s %s%n", "name", "kind", "description", "where");
+        for (Catalog.Listing l : new Catalog().list())
+            out.printf("%-12s %-15s %-60s %s%n", l.name(), l.kind().toString().toLowerCase(), l.description(), l.where());
         out.flush();
         return 0;
     }

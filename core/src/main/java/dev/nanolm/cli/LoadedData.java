@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 record LoadedData(LineDataset dataset, DatasetRef ref) {
     static LoadedData lines(String nameOrPath, long splitSeed) {
-        Path path = new Catalog().resolve(nameOrPath);
+        Path path = new Catalog().onProgress(msg -> System.err.println("nanolm: " + msg)).resolve(nameOrPath);
         String text = TextFiles.readUtf8(path);
         LineDataset ds = LineDataset.fromText(text, splitSeed, path.toString());
         return new LoadedData(ds, new DatasetRef(nameOrPath, path.toAbsolutePath().toString(), Catalog.sha256(path)));
