@@ -21,14 +21,14 @@ public final class Mlp extends WindowModel {
         out = add("out", new Linear(H, V, true, rng));
         switch (cfg.init()) {
             case "randn" -> { // makemore part 2: every parameter ~ N(0, 1)
-                Init.normal(hidden.weight, 0f, 1f, rng); Init.normal(hidden.bias, 0f, 1f, rng);
-                Init.normal(out.weight, 0f, 1f, rng); Init.normal(out.bias, 0f, 1f, rng);
+                Init.normal(hidden.weight(), 0f, 1f, rng); Init.normal(hidden.bias(), 0f, 1f, rng);
+                Init.normal(out.weight(), 0f, 1f, rng); Init.normal(out.bias(), 0f, 1f, rng);
             }
             case "kaiming" -> { // makemore part 3's fix: tanh layer at Kaiming scale, small logits at init
-                Init.kaimingNormal(hidden.weight, T * E, 5f / 3f, rng);
-                Init.normal(hidden.bias, 0f, 0.01f, rng);
-                Init.normal(out.weight, 0f, 0.01f, rng);
-                Init.zeros(out.bias);
+                Init.kaimingNormal(hidden.weight(), T * E, 5f / 3f, rng);
+                Init.normal(hidden.bias(), 0f, 0.01f, rng);
+                Init.normal(out.weight(), 0f, 0.01f, rng);
+                Init.zeros(out.bias());
             }
             default -> { } // pytorch: the Linear and Embedding defaults
         }
