@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanolm.testing.TestData;
 import java.nio.file.Files;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LineDatasetTest {
@@ -40,8 +38,6 @@ class LineDatasetTest {
         // the split is a permutation: a different seed gives a different train set, the same seed the same
         assertEquals(ds.train, LineDataset.fromText(text, 42, "names").train);
         assertNotEquals(ds.train, LineDataset.fromText(text, 43, "names").train);
-        Set<String> all = new HashSet<>(ds.train);
-        for (String d : ds.dev) assertTrue(all.add(d) || ds.train.contains(d));
     }
 
     @Test
