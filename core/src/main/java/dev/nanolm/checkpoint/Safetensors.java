@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,8 +185,7 @@ public final class Safetensors {
 
         LinkedHashMap<String, String> metadata = new LinkedHashMap<>();
         List<Entry> index = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             if (f.getKey().equals(METADATA_KEY)) readMetadata(f.getValue(), metadata, file);
             else index.add(readEntry(f.getKey(), f.getValue(), file));
         }
@@ -227,8 +225,7 @@ public final class Safetensors {
 
     private static void readMetadata(JsonNode node, Map<String, String> out, Path file) {
         if (!node.isObject()) throw corrupt(file, METADATA_KEY + " is not a JSON object");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : node.properties()) {
             if (!m.getValue().isTextual())
                 throw corrupt(file, "metadata value of '" + m.getKey() + "' is not a string");
             out.put(m.getKey(), m.getValue().textValue());
