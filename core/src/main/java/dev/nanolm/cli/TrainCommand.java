@@ -54,6 +54,11 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
+        // check every setting before touching data: a typo should not wait for a download
+        dev.nanolm.train.TrainConfig.from(settings);
+        dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
+        new dev.nanolm.models.ModelConfig(settings.str("model"), 1, settings.integer("block-size"), settings.integer("n-embd"),
+                settings.integer("n-hidden"), settings.str("init"));
         LoadedData ld = LoadedData.lines(settings.str("data"), settings.longValue("split-seed"));
         RunDir run = new RunDir(dir);
         if (!resume && run.hasRun()) {

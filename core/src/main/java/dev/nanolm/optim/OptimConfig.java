@@ -38,7 +38,13 @@ public record OptimConfig(String optimizer, float learningRate, String schedule,
         return switch (schedule) {
             case "constant" -> LrSchedule.constant(learningRate);
             case "step" -> LrSchedule.steps(learningRate, new long[] {stepAt}, new float[] {stepTo});
-            default -> LrSchedule.cosineWithWarmup(learningRate, minLr, warmupIters, decayIters > 0 ? decayIters : maxIters);
+            default -> {
+                int decay = decayIters > 0 ? decayIters : maxIters;
+                if (decay <= warmupIters)
+                    throw new ConfigException("the cosine schedule needs --lr-decay-iters (" + decay + ") > --warmup-iters (" + warmupIters + ")",
+                            "lower --warmup-iters or raise --lr-decay-iters");
+                yield LrSchedule.cosineWithWarmup(learningRate, minLr, warmupIters, decay);
+            }
         };
     }
 }

@@ -72,7 +72,7 @@ public final class CheckpointIO {
         LinkedHashMap<String, Tensor> os = new LinkedHashMap<>();
         ck.tensors().forEach((k, v) -> { if (k.startsWith(OPTIM)) os.put(k.substring(OPTIM.length()), v); });
         String steps = ck.metadata().get("optim_steps");
-        opt.loadState(os, steps == null ? 0 : Long.parseLong(steps));
+        if (opt != null) opt.loadState(os, steps == null ? 0 : Long.parseLong(steps));
         rng.setState(Arrays.stream(ck.requireMeta("rng").split(",")).mapToLong(Long::parseLong).toArray());
     }
 

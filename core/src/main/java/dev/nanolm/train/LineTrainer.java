@@ -65,7 +65,7 @@ public final class LineTrainer {
         WindowModel model = ModelType.create(modelConfig, rng);
         model.train(true);
         List<Parameter> params = model.parameters();
-        Optimizer opt = optimConfig.build(params);
+        Optimizer opt = model.countsOnly() ? null : optimConfig.build(params);
         LrSchedule schedule = optimConfig.schedule(tc.maxIters());
         int T = modelConfig.blockSize();
         Windows trainW = data.windows(data.train, T), devW = data.windows(data.dev, T), testW = data.windows(data.test, T);
