@@ -12,9 +12,9 @@ final class Sgemm {
     static final int MR = 6;
     static final int NR = 2 * L;
     /** K block: one packed B panel slice (KC x NR floats) stays in L1 while all row slices of a block use it. */
-    static final int KC = 256;
+    static final int KC = Integer.getInteger("nanolm.sgemm.kc", 256);
     /** Row block (multiple of MR): the packed A block (MC x KC floats) stays in L2 across all B panels. */
-    static final int MC = 96;
+    static final int MC = Integer.getInteger("nanolm.sgemm.mc", 96);
     /** Below this M*N*K, packing costs more than it saves: plain vectorised loops. */
     static final long SMALL = 16L * 16 * 16;
     /** Below this M*N*K, waking a worker costs more than it saves (a few microseconds of work). */
@@ -254,21 +254,23 @@ final class Sgemm {
             av = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
         }
-        store(c00, c01, c, cIdx, add);
-        store(c10, c11, c, cIdx + ldc, add);
-        store(c20, c21, c, cIdx + 2 * ldc, add);
-        store(c30, c31, c, cIdx + 3 * ldc, add);
-        store(c40, c41, c, cIdx + 4 * ldc, add);
-        store(c50, c51, c, cIdx + 5 * ldc, add);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean add) {
+        // Written out rather than via a helper taking vectors: a non-inlined call would box all 12 (PERF: C2
+        // stopped inlining such a helper after a recompilation and the kernel fell to a third of its speed).
+        int c1 = cIdx + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+            c00 = c00.add(FloatVector.fromArray(S, c, cIdx)); c01 = c01.add(FloatVector.fromArray(S, c, cIdx + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, c1)); c11 = c11.add(FloatVector.fromArray(S, c, c1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, c2)); c21 = c21.add(FloatVector.fromArray(S, c, c2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, c3)); c31 = c31.add(FloatVector.fromArray(S, c, c3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, c4)); c41 = c41.add(FloatVector.fromArray(S, c, c4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, c5)); c51 = c51.add(FloatVector.fromArray(S, c, c5 + L));
         }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
+        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + L);
+        c10.intoArray(c, c1); c11.intoArray(c, c1 + L);
+        c20.intoArray(c, c2); c21.intoArray(c, c2 + L);
+        c30.intoArray(c, c3); c31.intoArray(c, c3 + L);
+        c40.intoArray(c, c4); c41.intoArray(c, c4 + L);
+        c50.intoArray(c, c5); c51.intoArray(c, c5 + L);
     }
 
     // ---- small problems: vectorised loops, no packing, no threads ----
