@@ -11,7 +11,7 @@ public final class Keys {
 
     static {
         // what to train on
-        k("model", "mlp", "model type: bigram, bigram-nn, mlp");
+        k("model", "mlp", "model type: bigram, bigram-nn, mlp, gpt, gpt-lecture");
         k("data", "names", "dataset name from the catalog (see `datasets`) or a path to a text file");
         k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
@@ -20,6 +20,10 @@ public final class Keys {
         k("block-size", "3", "context length in characters");
         k("n-embd", "10", "embedding width per character");
         k("n-hidden", "200", "hidden units of the MLP");
+        k("n-layer", "4", "transformer blocks (gpt)");
+        k("n-head", "4", "attention heads per block (gpt); must divide n-embd");
+        k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout)");
+        k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
         // optimisation
         k("optimizer", "sgd", "sgd or adamw");

@@ -1,37 +1,73 @@
-// The registry of model types: name -> constructor. One file per model beside this one.
+// The registry of model types: name -> how to read its config from settings, and how to build it.
+// One file per model beside this one; a new model type is one register(...) line here.
 package dev.nanolm.models;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanolm.config.ConfigException;
+import dev.nanolm.config.Settings;
 import dev.nanolm.config.Strings;
 import dev.nanolm.tensor.Rng;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 public final class ModelType {
-    private static final LinkedHashMap<String, String> DESCRIPTIONS = new LinkedHashMap<>();
-    private static final Map<String, BiFunction<ModelConfig, Rng, WindowModel>> MAKERS = new LinkedHashMap<>();
+
+    /** One model type: its config record class, how settings become that record, and the constructor. */
+    public record Kind<C extends Record>(String name, String description, Class<C> configClass,
+                                         BiFunction<Settings, Integer, C> fromSettings, BiFunction<C, Rng, LanguageModel> maker) {
+        @SuppressWarnings("unchecked")
+        LanguageModel make(Record cfg, Rng rng) { return maker.apply((C) cfg, rng); }
+    }
+
+    private static final LinkedHashMap<String, Kind<?>> KINDS = new LinkedHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        register("bigram", "bigram counts with add-one smoothing (makemore part 1)", BigramCounts::new);
-        register("bigram-nn", "bigram as a one-layer neural net trained by gradient descent (makemore part 1)", BigramNet::new);
-        register("mlp", "Bengio et al. 2003 MLP over a window of characters (makemore part 2)", Mlp::new);
+        register(new Kind<>("bigram", "bigram counts with add-one smoothing (makemore part 1)", ModelConfig.class,
+                ModelConfig::from, BigramCounts::new));
+        register(new Kind<>("bigram-nn", "bigram as a one-layer neural net trained by gradient descent (makemore part 1)", ModelConfig.class,
+                ModelConfig::from, BigramNet::new));
+        register(new Kind<>("mlp", "Bengio et al. 2003 MLP over a window of characters (makemore part 2)", ModelConfig.class,
+                ModelConfig::from, Mlp::new));
     }
 
-    private static void register(String name, String description, BiFunction<ModelConfig, Rng, WindowModel> maker) {
-        DESCRIPTIONS.put(name, description);
-        MAKERS.put(name, maker);
-    }
+    public static void register(Kind<?> kind) { KINDS.put(kind.name(), kind); }
 
     public static void require(String type) {
-        if (!MAKERS.containsKey(type))
+        if (!KINDS.containsKey(type))
             throw new ConfigException("unknown model type '" + type + "'",
-                    "did you mean " + Strings.nearest(type, MAKERS.keySet()) + "? types: " + String.join(", ", MAKERS.keySet()));
+                    "did you mean " + Strings.nearest(type, KINDS.keySet()) + "? types: " + String.join(", ", KINDS.keySet()));
     }
 
-    public static WindowModel create(ModelConfig cfg, Rng rng) { return MAKERS.get(cfg.type()).apply(cfg, rng); }
+    public static Kind<?> kind(String type) {
+        require(type);
+        return KINDS.get(type);
+    }
 
-    public static Map<String, String> descriptions() { return java.util.Collections.unmodifiableMap(DESCRIPTIONS); }
+    /** The config record of --model for this vocabulary, validated. */
+    public static Record config(Settings s, int vocabSize) { return kind(s.str("model")).fromSettings().apply(s, vocabSize); }
+
+    public static LanguageModel create(String type, Record cfg, Rng rng) { return kind(type).make(cfg, rng); }
+
+    /** Window-model shortcut used by tests. */
+    public static WindowModel create(ModelConfig cfg, Rng rng) { return (WindowModel) create(cfg.type(), cfg, rng); }
+
+    /** Reads a config record back from its JSON (checkpoints). */
+    public static Record configFromJson(String type, String json) {
+        try {
+            return JSON.readValue(json, kind(type).configClass());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot read the " + type + " config " + json + ": " + e.getOriginalMessage());
+        }
+    }
+
+    public static Map<String, String> descriptions() {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        KINDS.forEach((k, v) -> m.put(k, v.description()));
+        return Collections.unmodifiableMap(m);
+    }
 
     private ModelType() {}
 }
