@@ -1,13 +1,14 @@
-// `nanolm sample`: generate items from a trained run, marking each as in train/dev/test or new (as makemore does).
+// `nanolm sample`: generate from a trained run. Line-data models produce new items, each marked as in
+// train/dev/test or new (as makemore does); text models continue a prompt, streaming characters as they come.
 package dev.nanolm.cli;
 
 import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.DataException;
-import dev.nanolm.data.LineDataset;
-import dev.nanolm.models.WindowModel;
-import dev.nanolm.sample.WindowSampler;
+import dev.nanolm.data.LineData;
+import dev.nanolm.models.LanguageModel;
+import dev.nanolm.sample.Sampler;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tokenize.CharVocab;
 import dev.nanolm.train.CheckpointIO;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generate new items (names, words) from a trained run.")
+        description = {"Generate from a trained run: new items (names, words) for line-data models,",
+                "a continuation of --prompt for text models (streamed as it is generated)."})
 public final class SampleCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -36,8 +38,14 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "best|last", defaultValue = "best", description = "which checkpoint (default: ${DEFAULT-VALUE})")
     String which;
 
-    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "20", description = "how many items (default: ${DEFAULT-VALUE})")
-    int numSamples;
+    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "20", description = "how many samples (default: ${DEFAULT-VALUE}; 1 for text if not given)")
+    Integer numSamples;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (text models; default: a newline)")
+    String prompt;
+
+    @Option(names = "--tokens", paramLabel = "N", defaultValue = "500", description = "characters to generate per sample (text models; default: ${DEFAULT-VALUE})")
+    int tokens;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0", description = "softmax temperature (default: ${DEFAULT-VALUE})")
     float temperature;
@@ -45,57 +53,99 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "sample only from the K most likely (0 = all; default: ${DEFAULT-VALUE})")
     int topK;
 
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "sample only from the smallest set with probability >= P (default: ${DEFAULT-VALUE})")
+    float topP;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--max-length", paramLabel = "N", defaultValue = "100", description = "stop an item after N characters (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-length", paramLabel = "N", defaultValue = "100", description = "stop an item after N characters (line models; default: ${DEFAULT-VALUE})")
     int maxLength;
 
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
     @Override public Integer call() {
-        if (numSamples <= 0) throw new ConfigException("--num-samples must be positive, got " + numSamples, "use --num-samples 20");
-        if (!(temperature > 0)) throw new ConfigException("--temperature must be positive, got " + temperature, "use --temperature 1.0");
-        if (topK < 0) throw new ConfigException("--top-k must be >= 0, got " + topK, "use --top-k 0 (all)");
+        if (numSamples != null && numSamples <= 0) throw new ConfigException("--num-samples must be positive, got " + numSamples, "use --num-samples 20");
+        if (tokens <= 0) throw new ConfigException("--tokens must be positive, got " + tokens, "use --tokens 500");
         if (maxLength <= 0) throw new ConfigException("--max-length must be positive, got " + maxLength, "use --max-length 100");
         if (!which.equals("best") && !which.equals("last")) throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
+        Sampler.Options opts;
+        try {
+            opts = new Sampler.Options(temperature, topK, topP);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), "for example --temperature 0.8 --top-k 50 --top-p 0.95");
+        }
         RunDir rd = new RunDir(run);
-        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
         if (!Files.isDirectory(run)) throw new DataException("no run directory at " + run, "pass the --out folder of a `nanolm train` run");
+        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
         if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
         Checkpoint ck = Checkpoint.load(ckPath);
-        WindowModel model = CheckpointIO.loadModel(ck);
+        LanguageModel model = CheckpointIO.loadModel(ck);
         CharVocab vocab = CheckpointIO.vocab(ck);
         PrintWriter out = spec.commandLine().getOut();
-
-        Map<String, Set<String>> splits = splitsOf(rd, out);
-        WindowSampler sampler = new WindowSampler(model, vocab);
         Rng rng = new Rng(seed);
+        Sampler sampler = new Sampler(model, CharVocab.BOUNDARY);
+        if (vocab.hasBoundary()) sampleItems(rd, model, vocab, sampler, opts, rng, out);
+        else sampleText(vocab, sampler, opts, rng, out);
+        out.flush();
+        return 0;
+    }
+
+    private void sampleItems(RunDir rd, LanguageModel model, CharVocab vocab, Sampler sampler, Sampler.Options opts, Rng rng, PrintWriter out) {
+        int n = numSamples != null ? numSamples : 20;
+        Map<String, Set<String>> splits = splitsOf(rd, model, out);
         int fresh = 0;
-        for (int i = 0; i < numSamples; i++) {
-            String s = sampler.sampleOne(rng, temperature, topK, maxLength);
+        for (int i = 0; i < n; i++) {
+            int[] ids = sampler.generate(new int[0], maxLength, opts, rng, t -> t == CharVocab.BOUNDARY, null);
+            String s = vocab.decodeText(ids, 0, ids.length);
             String mark = "new";
             for (var e : splits.entrySet()) if (e.getValue().contains(s)) { mark = "in " + e.getKey(); break; }
             if (mark.equals("new")) fresh++;
             out.printf("%-24s %s%n", s.isEmpty() ? "(empty)" : s, splits.isEmpty() ? "" : "(" + mark + ")");
         }
-        if (!splits.isEmpty()) out.printf("%d of %d are new (not in train, dev or test)%n", fresh, numSamples);
-        out.flush();
-        return 0;
+        if (!splits.isEmpty()) out.printf("%d of %d are new (not in train, dev or test)%n", fresh, n);
+    }
+
+    private void sampleText(CharVocab vocab, Sampler sampler, Sampler.Options opts, Rng rng, PrintWriter out) {
+        String p = prompt != null ? prompt : "\n";
+        if (p.isEmpty()) throw new ConfigException("--prompt is empty", "give at least one character, e.g. --prompt 'ROMEO:'");
+        int[] promptIds;
+        try {
+            promptIds = vocab.encode(p);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("the prompt has " + e.getMessage(), "use only characters the model was trained on");
+        }
+        int n = numSamples != null ? numSamples : 1;
+        long t0 = System.nanoTime(), made = 0;
+        for (int i = 0; i < n; i++) {
+            out.print(p);
+            out.flush();
+            int[] ids = sampler.generate(promptIds, tokens, opts, rng, null, t -> {
+                out.print(vocab.decode(t));
+                out.flush();
+            });
+            made += ids.length;
+            out.println();
+            if (i < n - 1) out.println("---------------");
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        spec.commandLine().getErr().printf("(%d characters in %.2f s: %.0f tokens/s)%n", made, s, made / s);
+        spec.commandLine().getErr().flush();
     }
 
     /** The run's dataset splits, to mark samples; empty (with a note) when the dataset cannot be found. */
-    private static Map<String, Set<String>> splitsOf(RunDir rd, PrintWriter out) {
+    private static Map<String, Set<String>> splitsOf(RunDir rd, LanguageModel model, PrintWriter out) {
         Map<String, Set<String>> m = new LinkedHashMap<>();
         try {
             @SuppressWarnings("unchecked")
             Map<String, String> settings = (Map<String, String>) rd.readJson(rd.config()).get("settings");
             Settings s = Settings.fromMap(settings);
-            LineDataset ds = LoadedData.lines(s.str("data"), s.longValue("split-seed")).dataset();
-            m.put("train", new HashSet<>(ds.train));
-            m.put("dev", new HashSet<>(ds.dev));
-            m.put("test", new HashSet<>(ds.test));
+            if (LoadedData.load(s).data() instanceof LineData ld) {
+                m.put("train", new HashSet<>(ld.dataset.train));
+                m.put("dev", new HashSet<>(ld.dataset.dev));
+                m.put("test", new HashSet<>(ld.dataset.test));
+            }
         } catch (RuntimeException e) {
             out.println("(not marking samples: the run's dataset could not be loaded: " + e.getMessage() + ")");
         }

@@ -6,8 +6,7 @@ import dev.nanolm.config.Key;
 import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
-import dev.nanolm.data.LineDataset;
-import dev.nanolm.train.LineTrainer;
+import dev.nanolm.train.Trainer;
 import dev.nanolm.train.RunDir;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -57,9 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
         // check every setting before touching data: a typo should not wait for a download
         dev.nanolm.train.TrainConfig.from(settings);
         dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
-        new dev.nanolm.models.ModelConfig(settings.str("model"), 1, settings.integer("block-size"), settings.integer("n-embd"),
-                settings.integer("n-hidden"), settings.str("init"));
-        LoadedData ld = LoadedData.lines(settings.str("data"), settings.longValue("split-seed"));
+        dev.nanolm.models.ModelType.config(settings, 1);
+        LoadedData.format(settings);
+        LoadedData ld = LoadedData.load(settings);
         RunDir run = new RunDir(dir);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
@@ -69,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
         run.create();
         var out = spec.commandLine().getOut();
         out.println("run directory: " + dir);
-        new LineTrainer(settings, ld.dataset(), ld.ref(), run, new java.io.PrintStream(System.out, true)).train(resume);
+        new Trainer(settings, ld.data(), ld.ref(), run, new java.io.PrintStream(System.out, true)).train(resume);
         out.println("summary: " + run.summary());
         out.flush();
         return 0;

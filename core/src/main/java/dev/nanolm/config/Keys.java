@@ -42,11 +42,14 @@ public final class Keys {
         k("l2", "0", "L2 penalty added to the loss: l2 * mean(W^2) over weight matrices (makemore's bigram-nn uses 0.01)");
         // loop
         k("batch-size", "32", "examples per step (0 = the whole training split)");
+        k("grad-accum", "1", "micro-batches per optimizer step (gradient accumulation)");
         k("max-iters", "200000", "training steps");
         k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
         k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
         k("log-interval", "1000", "steps between log lines");
-        k("eval-samples", "10", "items sampled into samples/ at each evaluation");
+        k("eval-samples", "10", "at each evaluation: items sampled (line data) into samples/");
+        k("sample-tokens", "200", "at each evaluation: characters generated after the sample prompt (text data)");
+        k("data-format", "auto", "lines (one item per line, makemore), text (one corpus, nanoGPT) or auto (by model type)");
     }
 
     public static Map<String, Key> all() { return java.util.Collections.unmodifiableMap(ALL); }

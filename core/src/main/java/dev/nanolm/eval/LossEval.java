@@ -1,51 +1,46 @@
-// Mean cross-entropy of a window model over a whole split (or a sample of batches), without recording grads.
+// Mean cross-entropy of a language model over a whole split (fixed batches) or over random batches
+// (nanoGPT's estimate_loss), without recording gradients.
 package dev.nanolm.eval;
 
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
-import dev.nanolm.data.LineDataset.Windows;
-import dev.nanolm.models.WindowModel;
+import dev.nanolm.data.LmData;
+import dev.nanolm.models.LanguageModel;
 import dev.nanolm.tensor.Rng;
-import dev.nanolm.tensor.Tensor;
 
 public final class LossEval {
-    private static final int CHUNK = 8192;
 
-    /** Mean loss over every example of w, in chunks; the model is put in eval mode and restored. */
-    public static double fullSplit(WindowModel model, Windows w) {
+    /** Mean loss over every example of split, in batches of B; the model is put in eval mode and restored. */
+    public static double fullSplit(LanguageModel model, LmData data, LmData.Split split, int B) {
+        int n = data.fullCount(split), T = data.T(), Ty = data.targetsPerExample();
+        int[] X = new int[B * T], Y = new int[B * Ty];
+        double total = 0;
         boolean wasTraining = model.training();
         model.train(false);
-        double total = 0;
         try (var g = Tape.noGrad()) {
-            int T = w.blockSize();
-            for (int start = 0; start < w.n(); start += CHUNK) {
-                int B = Math.min(CHUNK, w.n() - start);
-                int[] X = java.util.Arrays.copyOfRange(w.X(), start * T, (start + B) * T);
-                int[] Y = java.util.Arrays.copyOfRange(w.Y(), start, start + B);
-                Tensor loss = Ops.crossEntropy(model.logits(X, B), Y);
-                total += (double) loss.item() * B;
+            for (int from = 0; from < n; from += B) {
+                int b = Math.min(B, n - from);
+                int[] x = b == B ? X : new int[b * T], y = b == B ? Y : new int[b * Ty];
+                data.fullBatch(split, from, b, x, y);
+                total += (double) Ops.crossEntropy(model.logits(x, b, T), y).item() * b;
             }
         } finally {
             model.train(wasTraining);
         }
-        return total / w.n();
+        return total / n;
     }
 
-    /** Mean loss over `batches` random batches of size B (nanoGPT's estimate_loss), using rng. */
-    public static double sampled(WindowModel model, Windows w, int batches, int B, Rng rng) {
+    /** Mean loss over `batches` random batches of size B drawn with rng. */
+    public static double sampled(LanguageModel model, LmData data, LmData.Split split, int batches, int B, Rng rng) {
+        int T = data.T();
+        int[] X = new int[B * T], Y = new int[B * data.targetsPerExample()];
+        double total = 0;
         boolean wasTraining = model.training();
         model.train(false);
-        double total = 0;
-        int T = w.blockSize();
-        int[] X = new int[B * T], Y = new int[B];
         try (var g = Tape.noGrad()) {
-            for (int b = 0; b < batches; b++) {
-                for (int i = 0; i < B; i++) {
-                    int r = rng.nextInt(w.n());
-                    System.arraycopy(w.X(), r * T, X, i * T, T);
-                    Y[i] = w.Y()[r];
-                }
-                total += Ops.crossEntropy(model.logits(X, B), Y).item();
+            for (int i = 0; i < batches; i++) {
+                data.batch(split, B, rng, X, Y);
+                total += Ops.crossEntropy(model.logits(X, B, T), Y).item();
             }
         } finally {
             model.train(wasTraining);

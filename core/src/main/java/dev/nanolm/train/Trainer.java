@@ -1,0 +1,260 @@
+// The training loop for every language model (nanoGPT's train.py shape): minibatches with gradient
+// accumulation, AdamW or SGD on a schedule, gradient clipping, periodic evaluation, checkpoints (last and
+// best), samples, metrics and summary in the run directory, bit-identical resume.
+package dev.nanolm.train;
+
+import dev.nanolm.autograd.Ops;
+import dev.nanolm.autograd.Tape;
+import dev.nanolm.checkpoint.Checkpoint;
+import dev.nanolm.config.Settings;
+import dev.nanolm.data.DataException;
+import dev.nanolm.data.LineData;
+import dev.nanolm.data.LmData;
+import dev.nanolm.data.LmData.Split;
+import dev.nanolm.eval.LossEval;
+import dev.nanolm.kernels.Kernels;
+import dev.nanolm.kernels.Parallel;
+import dev.nanolm.models.LanguageModel;
+import dev.nanolm.models.ModelType;
+import dev.nanolm.nn.Parameter;
+import dev.nanolm.optim.GradClip;
+import dev.nanolm.optim.LrSchedule;
+import dev.nanolm.optim.OptimConfig;
+import dev.nanolm.optim.Optimizer;
+import dev.nanolm.tensor.Rng;
+import dev.nanolm.tensor.Tensor;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public final class Trainer {
+    private final Settings settings;
+    private final LmData data;
+    private final DatasetRef dataRef;
+    private final RunDir run;
+    private final PrintStream log;
+    private final Progress progress;
+
+    public final Record modelConfig;
+    public final TrainConfig tc;
+    public final OptimConfig oc;
+
+    /** Where the data came from: the name or path the user gave, the resolved file and its SHA-256. */
+    public record DatasetRef(String name, String path, String sha256) {}
+
+    public Trainer(Settings settings, LmData data, DatasetRef dataRef, RunDir run, PrintStream log) {
+        this.settings = settings;
+        this.data = data;
+        this.dataRef = dataRef;
+        this.run = run;
+        this.log = log;
+        this.modelConfig = ModelType.config(settings, data.vocab().size());
+        this.tc = TrainConfig.from(settings);
+        this.oc = OptimConfig.from(settings);
+        this.progress = Progress.forConsole(log);
+    }
+
+    public Map<String, Object> train(boolean resume) {
+        int threads = tc.threadsOrCores();
+        Parallel.setThreads(threads);
+        Rng rng = new Rng(tc.seed());
+        String type = settings.str("model");
+        LanguageModel model = ModelType.create(type, modelConfig, rng);
+        model.train(true);
+        List<Parameter> params = model.parameters();
+        Optimizer opt = model.countsOnly() ? null : oc.build(params);
+        LrSchedule schedule = oc.schedule(tc.maxIters());
+        RunState st = new RunState();
+        if (resume) {
+            if (!Files.exists(run.lastCheckpoint()))
+                throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist", "start a new run without --resume");
+            Checkpoint ck = Checkpoint.load(run.lastCheckpoint());
+            CheckpointIO.checkCompatible(ck, type, modelConfig, data.vocab(), dataRef.sha256());
+            CheckpointIO.restore(ck, model, opt, rng);
+            st.step = Long.parseLong(ck.requireMeta("step"));
+            st.bestVal = Double.parseDouble(ck.requireMeta("best_val_loss"));
+            st.bestStep = Long.parseLong(ck.requireMeta("best_step"));
+            log.printf("resuming %s from step %d (best val loss %.4f at step %d)%n", run.dir, st.step, st.bestVal, st.bestStep);
+            if (st.step >= tc.maxIters()) log.printf("the run already has %d steps (--max-iters %d): nothing to train%n", st.step, tc.maxIters());
+        }
+        run.writeJson(run.config(), configJson(threads, model.numParams()));
+        log.printf("model %s: %,d parameters, vocab %d, block %d | data %s %s | kernels %s, %d threads%n",
+                type, model.numParams(), data.vocab().size(), data.T(), dataRef.name(), data.sizes(), Kernels.get().name(), threads);
+        if (st.step == 0) {
+            double init = evalLoss(model, Split.VAL, new Rng(tc.seed() * 31));
+            log.printf("step 0: val loss %.4f (ln(vocab) = %.4f is a uniform guess; far above it means a bad init)%n", init, Math.log(data.vocab().size()));
+        }
+
+        long t0 = System.nanoTime();
+        List<Double> stepMs = new ArrayList<>();
+        if (model.countsOnly()) {
+            LineData ld = (LineData) data;
+            model.fitCounts(ld.trainWindows().X(), ld.trainWindows().Y(), ld.trainWindows().n());
+            st.step = tc.maxIters();
+            evaluate(model, opt, rng, st);
+        } else {
+            boolean full = tc.batchSize() == 0;
+            int B = full ? data.fullCount(Split.TRAIN) : tc.batchSize();
+            int T = data.T(), Ty = data.targetsPerExample();
+            int[] X = new int[B * T], Y = new int[B * Ty];
+            if (full) data.fullBatch(Split.TRAIN, 0, B, X, Y);
+            double logLoss = 0;
+            int logCount = 0;
+            float invAccum = 1f / tc.gradAccum();
+            while (st.step < tc.maxIters()) {
+                long s0 = System.nanoTime();
+                float lr = schedule.lr(st.step);
+                opt.setLr(lr);
+                opt.zeroGrad();
+                float lossSum = 0;
+                for (int micro = 0; micro < tc.gradAccum(); micro++) {
+                    if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
+                    Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
+                    if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
+                    if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
+                    Tape.backward(loss);
+                    lossSum += loss.item();
+                }
+                if (!Float.isFinite(lossSum)) throw new NonFiniteLossException(st.step, lr);
+                if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                opt.step();
+                st.step++;
+                double ms = (System.nanoTime() - s0) / 1e6;
+                stepMs.add(ms);
+                logLoss += lossSum;
+                logCount++;
+                progress.update(st.step, tc.maxIters(), lossSum, (System.nanoTime() - t0) / 1e9, stepMs.size());
+                if (st.step % tc.logInterval() == 0 || st.step == 1) {
+                    double mean = logLoss / logCount;
+                    double tokPerS = (double) B * Ty * tc.gradAccum() / (ms / 1e3);
+                    progress.clear();
+                    log.printf("iter %d/%d: loss %.4f, lr %.4g, time %.2f ms, tok/s %.0f%n", st.step, tc.maxIters(), mean, lr, ms, tokPerS);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", st.step);
+                    row.put("loss", round(mean));
+                    row.put("lr", lr);
+                    row.put("ms", round(ms));
+                    run.appendMetric(row);
+                    logLoss = 0;
+                    logCount = 0;
+                }
+                if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters()) {
+                    progress.clear();
+                    evaluate(model, opt, rng, st);
+                    writeSummary(model, st, Double.NaN, t0, stepMs, threads);
+                }
+            }
+        }
+        progress.clear();
+        double testLoss = data.has(Split.TEST) ? LossEval.fullSplit(model, data, Split.TEST, evalBatch()) : Double.NaN;
+        log.printf("done: train %.4f, val %.4f (best %.4f at step %d)%s, %.1f s%n", st.lastTrain, st.lastVal, st.bestVal, st.bestStep,
+                Double.isNaN(testLoss) ? "" : String.format(", test %.4f", testLoss), (System.nanoTime() - t0) / 1e9);
+        return writeSummary(model, st, testLoss, t0, stepMs, threads);
+    }
+
+    /** The loop's progress that checkpoints carry. */
+    static final class RunState {
+        long step;
+        double bestVal = Double.POSITIVE_INFINITY, lastTrain = Double.NaN, lastVal = Double.NaN;
+        long bestStep = -1;
+    }
+
+    /** l2 * mean(W^2) summed over the weight matrices, as makemore part 1's 0.01*(W**2).mean(). */
+    private static Tensor l2Penalty(List<Parameter> params, float l2) {
+        Tensor total = null;
+        for (Parameter p : params) {
+            if (p.value().rank() < 2) continue;
+            Tensor term = Ops.mean(Ops.mul(p.value(), p.value()));
+            total = total == null ? term : Ops.add(total, term);
+        }
+        return Ops.mulScalar(total, l2);
+    }
+
+    private int evalBatch() {
+        return data.targetsPerExample() == 1 ? 8192 : Math.max(1, Math.min(64, Math.max(tc.batchSize(), 8)));
+    }
+
+    private double evalLoss(LanguageModel model, Split split, Rng evalRng) {
+        if (tc.evalIters() == 0) return LossEval.fullSplit(model, data, split, evalBatch());
+        return LossEval.sampled(model, data, split, tc.evalIters(), Math.max(1, tc.batchSize()), evalRng);
+    }
+
+    private void evaluate(LanguageModel model, Optimizer opt, Rng rng, RunState st) {
+        Rng evalRng = new Rng(tc.seed() * 31 + st.step); // not the training RNG: evaluation never changes the run
+        double tr = evalLoss(model, Split.TRAIN, evalRng), va = evalLoss(model, Split.VAL, evalRng);
+        st.lastTrain = tr;
+        st.lastVal = va;
+        boolean better = va < st.bestVal;
+        if (better) { st.bestVal = va; st.bestStep = st.step; }
+        log.printf("step %d: train loss %.4f, val loss %.4f%s%n", st.step, tr, va, better ? " (best so far)" : "");
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", st.step);
+        row.put("train_loss", round(tr));
+        row.put("val_loss", round(va));
+        run.appendMetric(row);
+        String sample = RunSamples.atEvaluation(model, data, settings, new Rng(tc.seed() + 7));
+        if (sample != null) run.writeText(run.sample(st.step), sample);
+        Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.vocab(), checkpointMeta(st));
+        ck.save(run.lastCheckpoint());
+        if (better) ck.save(run.bestCheckpoint());
+    }
+
+    private LinkedHashMap<String, String> checkpointMeta(RunState st) {
+        LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+        meta.put("step", Long.toString(st.step));
+        meta.put("best_val_loss", Double.toString(st.bestVal));
+        meta.put("best_step", Long.toString(st.bestStep));
+        meta.put("settings", Json.compact(settings.asMap()));
+        meta.put("dataset", dataRef.name());
+        meta.put("dataset_sha256", dataRef.sha256());
+        return meta;
+    }
+
+    private Map<String, Object> writeSummary(LanguageModel model, RunState st, double testLoss, long t0, List<Double> stepMs, int threads) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (Files.exists(run.summary())) s.putAll(run.readJson(run.summary())); // keep what `eval` added
+        s.put("model", model.type());
+        s.put("params", model.numParams());
+        s.put("dataset", dataRef.name());
+        s.put("tokenizer", "char");
+        s.put("vocab_size", data.vocab().size());
+        s.put("iters", st.step);
+        if (!Double.isNaN(st.lastTrain)) s.put("final_train_loss", round(st.lastTrain));
+        if (!Double.isNaN(st.lastVal)) s.put("final_val_loss", round(st.lastVal));
+        if (st.bestStep >= 0) { s.put("best_val_loss", round(st.bestVal)); s.put("best_step", st.bestStep); }
+        if (!Double.isNaN(testLoss)) s.put("test_loss", round(testLoss));
+        s.put("wall_s", round((System.nanoTime() - t0) / 1e9));
+        if (!stepMs.isEmpty()) {
+            double med = Stats.median(stepMs);
+            s.put("train_ms_per_iter_median", round(med));
+            s.put("train_tokens_per_s", Math.round((double) Math.max(1, tc.batchSize()) * data.targetsPerExample() * tc.gradAccum() / (med / 1e3)));
+        }
+        s.put("threads", threads);
+        s.put("jdk", Runtime.version().toString());
+        run.writeJson(run.summary(), s);
+        return s;
+    }
+
+    private Map<String, Object> configJson(int threads, long params) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("settings", settings.asMap());
+        c.put("model", modelConfig);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", dataRef.name());
+        d.put("path", dataRef.path());
+        d.put("sha256", dataRef.sha256());
+        d.put("sizes", data.sizes());
+        c.put("data", d);
+        c.put("params", params);
+        c.put("threads", threads);
+        c.put("kernels", Kernels.get().name());
+        c.put("nanolm_version", Version.VERSION);
+        c.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+        return c;
+    }
+
+    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
+}
