@@ -36,6 +36,7 @@ public final class Keys {
         k("min-lr", "0", "cosine schedule: final learning rate");
         k("momentum", "0", "SGD momentum");
         k("weight-decay", "0", "weight decay (decoupled for AdamW, L2 for SGD)");
+        k("weight-decay-on", "matrices", "which parameters AdamW decays: matrices (rank >= 2, nanoGPT) or all (torch.optim.AdamW's default)");
         k("beta1", "0.9", "AdamW beta1");
         k("beta2", "0.99", "AdamW beta2");
         k("grad-clip", "0", "clip gradients to this global L2 norm (0 = off)");

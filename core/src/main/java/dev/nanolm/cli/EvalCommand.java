@@ -1,0 +1,85 @@
+// `nanolm eval`: loss over the whole validation split (not random batches), perplexity and bits per
+// character, written into the run's summary.json.
+package dev.nanolm.cli;
+
+import dev.nanolm.checkpoint.Checkpoint;
+import dev.nanolm.config.ConfigException;
+import dev.nanolm.config.Settings;
+import dev.nanolm.data.DataException;
+import dev.nanolm.data.LmData;
+import dev.nanolm.eval.LossEval;
+import dev.nanolm.kernels.Parallel;
+import dev.nanolm.models.LanguageModel;
+import dev.nanolm.train.CheckpointIO;
+import dev.nanolm.train.RunDir;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a run's checkpoint on its whole validation split (and test split, for line data): loss, perplexity, bits per character.")
+public final class EvalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "run directory written by `nanolm train`")
+    Path run;
+
+    @Option(names = "--checkpoint", paramLabel = "best|last", defaultValue = "best", description = "which checkpoint (default: ${DEFAULT-VALUE})")
+    String which;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "examples per evaluation batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "worker threads (0 = all cores)")
+    int threads;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    @Override public Integer call() {
+        if (!which.equals("best") && !which.equals("last")) throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
+        if (batch <= 0) throw new ConfigException("--batch-size must be positive, got " + batch, "use --batch-size 64");
+        if (threads > 0) Parallel.setThreads(threads);
+        RunDir rd = new RunDir(run);
+        if (!Files.isDirectory(run)) throw new DataException("no run directory at " + run, "pass the --out folder of a `nanolm train` run");
+        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
+        if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
+        Checkpoint ck = Checkpoint.load(ckPath);
+        LanguageModel model = CheckpointIO.loadModel(ck);
+        @SuppressWarnings("unchecked")
+        Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
+        LoadedData ld = LoadedData.load(Settings.fromMap(saved));
+        if (!ld.data().vocab().equals(CheckpointIO.vocab(ck)))
+            throw new DataException("the run's dataset no longer gives the checkpoint's vocabulary", "evaluate with the data the run was trained on");
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        double val = LossEval.fullSplit(model, ld.data(), LmData.Split.VAL, batch);
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (Files.exists(rd.summary())) s.putAll(rd.readJson(rd.summary()));
+        s.put("eval_checkpoint", which);
+        s.put("eval_step", Long.parseLong(ck.requireMeta("step")));
+        s.put("eval_val_loss", round(val));
+        s.put("val_perplexity", round(Math.exp(val)));
+        s.put("val_bits_per_char", round(val / Math.log(2)));
+        out.printf("val loss %.4f over the whole split (%d examples), perplexity %.3f, %.4f bits per character%n",
+                val, ld.data().fullCount(LmData.Split.VAL), Math.exp(val), val / Math.log(2));
+        if (ld.data().has(LmData.Split.TEST)) {
+            double test = LossEval.fullSplit(model, ld.data(), LmData.Split.TEST, batch);
+            s.put("test_loss", round(test));
+            out.printf("test loss %.4f%n", test);
+        }
+        rd.writeJson(rd.summary(), s);
+        out.printf("(%.1f s; written to %s)%n", (System.nanoTime() - t0) / 1e9, rd.summary());
+        out.flush();
+        return 0;
+    }
+
+    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
+}
