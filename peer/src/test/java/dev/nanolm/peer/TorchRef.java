@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 final class TorchRef {
     private TorchRef() {}
@@ -84,5 +86,49 @@ final class TorchRef {
 
     static NDArray asFloat(NDArray a) {
         return a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * torch.optim.AdamW (torch 2.7 _single_tensor_adam with decoupled weight decay) transcribed into torch ops,
+     * one weight-decay value per parameter (PyTorch's parameter groups). Runs outside any GradientCollector, so
+     * the Number overloads are safe here (nothing is saved for backward).
+     */
+    static final class AdamW {
+        private final Map<String, NDArray> params;
+        private final Map<String, Float> weightDecay;
+        private final Map<String, NDArray> expAvg = new LinkedHashMap<>(), expAvgSq = new LinkedHashMap<>();
+        private final float lr, beta1, beta2, eps;
+        private int step;
+
+        AdamW(Map<String, NDArray> params, Map<String, Float> weightDecay, float lr, float beta1, float beta2, float eps) {
+            this.params = params;
+            this.weightDecay = weightDecay;
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                expAvg.put(e.getKey(), e.getValue().zerosLike());
+                expAvgSq.put(e.getKey(), e.getValue().zerosLike());
+            }
+        }
+
+        void step() {
+            step++;
+            // Python computes these in double; torch casts the scalars to float when applying them
+            double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+            double stepSize = lr / bc1, bc2Sqrt = Math.sqrt(bc2);
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue(), m = expAvg.get(e.getKey()), v = expAvgSq.get(e.getKey());
+                try (NDArray g = p.getGradient()) {
+                    float wd = weightDecay.get(e.getKey());
+                    if (wd != 0) p.muli(1 - lr * wd);                       // param.mul_(1 - lr * weight_decay)
+                    m.addi(g.sub(m).mul(1 - beta1));                        // exp_avg.lerp_(grad, 1 - beta1)
+                    v.muli(beta2).addi(g.mul(g).mul(1 - beta2));            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
+                    NDArray denom = v.sqrt().div(bc2Sqrt).add(eps);         // (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps)
+                    p.subi(m.div(denom).mul(stepSize));                     // param.addcdiv_(exp_avg, denom, -step_size)
+                }
+            }
+        }
     }
 }
