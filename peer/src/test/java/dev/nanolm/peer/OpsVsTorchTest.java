@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
+import dev.nanolm.kernels.Kernels;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.function.Function;
@@ -23,13 +24,18 @@ class OpsVsTorchTest {
     private NDManager m;
     private Rng rng;
 
+    /** The kernel set the ops run with; OpsVsTorchScalarTest reruns every test with the scalar reference. */
+    protected Kernels kernels() { return Kernels.get(); }
+
     @BeforeEach void open() {
+        Ops.setKernels(kernels());
         m = Torch.manager();
         rng = new Rng(20261123);
         Tape.reset();
     }
 
     @AfterEach void close() {
+        Ops.setKernels(null);
         Tape.reset();
         m.close();
     }
@@ -105,6 +111,16 @@ class OpsVsTorchTest {
         // K = 1031: sums of ~1000 products of O(1) values; float32 rounding of order sqrt(K) * 6e-8 * |terms|
         check("matmul (7,1031)@(1031,9)", new Tensor[] {randn(7, 1031), randn(1031, 9)},
                 t -> Ops.matmul(t[0], t[1]), a -> a[0].matMul(a[1]), 2e-4, 1e-4);
+    }
+
+    @Test void matmulAcrossBlockEdges() {
+        // past one 96-row block, one 256-long K block and several column panels, none of them full
+        check("matmul (133,301)@(301,71)", new Tensor[] {randn(133, 301), randn(301, 71)},
+                t -> Ops.matmul(t[0], t[1]), a -> a[0].matMul(a[1]), 1e-4, 1e-4);
+        check("matmulNT (133,301)@(71,301)^T", new Tensor[] {randn(133, 301), randn(71, 301)},
+                t -> Ops.matmulNT(t[0], t[1]), a -> a[0].matMul(a[1].transpose()), 1e-4, 1e-4);
+        check("matmulTN (301,133)^T@(301,71)", new Tensor[] {randn(301, 133), randn(301, 71)},
+                t -> Ops.matmulTN(t[0], t[1]), a -> a[0].transpose().matMul(a[1]), 1e-4, 1e-4);
     }
 
     @Test void linear() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.nanolm.kernels.Kernels;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,11 @@ class TorchSmokeTest {
     @Test void engineIsLibtorch271() {
         assertEquals("PyTorch", Torch.engine().getEngineName());
         assertEquals("2.7.1", Torch.engine().getVersion());
+    }
+
+    @Test void defaultKernelsAreTheVectorOnes() {
+        // otherwise OpsVsTorchTest would silently compare the scalar kernels twice
+        assertEquals("vector", Kernels.get().name());
     }
 
     @Test void tensorRoundTripKeepsShapeAndValues() {
