@@ -1,0 +1,67 @@
+// Turns exceptions into `error: <what> (hint: <how to fix>)` on stderr and an exit code; a stack trace
+// only with --debug (or NANOLM_DEBUG=1).
+package dev.nanolm.cli;
+
+import dev.nanolm.checkpoint.CheckpointException;
+import dev.nanolm.config.ConfigException;
+import dev.nanolm.data.DataException;
+import dev.nanolm.tensor.ShapeException;
+import dev.nanolm.train.NonFiniteLossException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+final class Errors {
+    static final int DATA = 1, USAGE = 2;
+
+    static int onUsageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String hint = "see `nanolm help " + commandPath(cmd) + "`";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty())
+            hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? " + hint;
+        print(err, ex.getMessage(), hint);
+        return USAGE;
+    }
+
+    static int onExecutionError(Exception ex, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        int code;
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
+        if (t instanceof ConfigException c) { print(err, c.getMessage(), c.hint()); code = USAGE; }
+        else if (t instanceof ShapeException s) { print(err, s.getMessage(), "check the model sizes (--n-embd, --block-size, ...)"); code = USAGE; }
+        else if (t instanceof DataException d) { print(err, d.getMessage(), d.hint()); code = DATA; }
+        else if (t instanceof CheckpointException c) { print(err, c.getMessage(), c.hint()); code = DATA; }
+        else if (t instanceof NonFiniteLossException n) { print(err, n.getMessage(), n.hint()); code = DATA; }
+        else if (t instanceof IOException io) { print(err, "I/O failure: " + io.getMessage(), "check the path, permissions and free disk space"); code = DATA; }
+        else if (t instanceof OutOfMemoryError) { print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ..."); code = DATA; }
+        else if (t instanceof IllegalArgumentException ia) { print(err, ia.getMessage(), "check the command's options with `nanolm help " + commandPath(cmd) + "`"); code = USAGE; }
+        else { print(err, "internal error: " + t, "rerun with --debug and report it"); code = DATA; }
+        if (debug(parsed)) ex.printStackTrace(err);
+        err.flush();
+        return code;
+    }
+
+    static void print(PrintWriter err, String what, String hint) {
+        err.println("error: " + what + (hint == null || hint.isEmpty() ? "" : " (hint: " + hint + ")"));
+        err.flush();
+    }
+
+    private static boolean debug(ParseResult parsed) {
+        if ("1".equals(System.getenv("NANOLM_DEBUG"))) return true;
+        for (ParseResult p = parsed; p != null; p = p.subcommand())
+            if (p.hasMatchedOption("--debug")) return true;
+        return false;
+    }
+
+    private static String commandPath(CommandLine cmd) {
+        String q = cmd.getCommandSpec().qualifiedName(" ");
+        return q.startsWith("nanolm ") ? q.substring(7) : "";
+    }
+
+    private Errors() {}
+}

@@ -1,0 +1,116 @@
+// `nanolm train`: resolve settings (preset, then --key value overrides), load the data, train into a run directory.
+package dev.nanolm.cli;
+
+import dev.nanolm.config.ConfigException;
+import dev.nanolm.config.Key;
+import dev.nanolm.config.Keys;
+import dev.nanolm.config.Presets;
+import dev.nanolm.config.Settings;
+import dev.nanolm.data.LineDataset;
+import dev.nanolm.train.LineTrainer;
+import dev.nanolm.train.RunDir;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model into a run directory (config.json, metrics.jsonl, summary.json, checkpoints/, samples/).",
+                "Any setting below can be given as --key value and overrides the preset."},
+        footerHeading = "%nSettings (--key value, defaults shown; a preset sets many of them):%n")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "a bundled preset (see `nanolm presets`)")
+    String preset;
+
+    @Option(names = "--data", paramLabel = "NAME|PATH", description = "dataset name (see `nanolm datasets`) or a text file with one item per line")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<preset or model>-<time>)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue the run in --out from its last checkpoint")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "replace an earlier run in --out (its metrics, checkpoints and samples)")
+    boolean overwrite;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    @Unmatched List<String> overrides = new ArrayList<>();
+
+    @Override public Integer call() {
+        Settings settings = resolveSettings(preset, data, overrides);
+        Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
+        LoadedData ld = LoadedData.lines(settings.str("data"), settings.longValue("split-seed"));
+        RunDir run = new RunDir(dir);
+        if (!resume && run.hasRun()) {
+            if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
+                    "continue it with --resume, replace it with --overwrite, or choose another --out");
+            run.clear();
+        }
+        run.create();
+        var out = spec.commandLine().getOut();
+        out.println("run directory: " + dir);
+        new LineTrainer(settings, ld.dataset(), ld.ref(), run, new java.io.PrintStream(System.out, true)).train(resume);
+        out.println("summary: " + run.summary());
+        out.flush();
+        return 0;
+    }
+
+    /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
+    static Settings resolveSettings(String preset, String data, List<String> overrides) {
+        Settings s = Settings.defaults();
+        if (preset != null) s.setAll(Presets.load(preset).values());
+        if (data != null) s.set("data", data);
+        LinkedHashMap<String, String> kv = parseOverrides(overrides);
+        s.setAll(kv);
+        return s;
+    }
+
+    static LinkedHashMap<String, String> parseOverrides(List<String> args) {
+        LinkedHashMap<String, String> kv = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2)
+                throw new ConfigException("unexpected argument '" + a + "'", "settings are given as --key value; see `nanolm help train`");
+            String key = a.substring(2), value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (!Keys.known(key)) throw new ConfigException("unknown setting '--" + key + "'",
+                        "did you mean --" + Keys.nearest(key) + "? `nanolm help train` lists every setting");
+                if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !isNumber(args.get(i + 1))))
+                    throw new ConfigException("--" + key + " needs a value", "for example --" + key + " " + Keys.all().get(key).defaultValue());
+                value = args.get(++i);
+            }
+            kv.put(key, value);
+        }
+        return kv;
+    }
+
+    private static boolean isNumber(String s) {
+        try { Double.parseDouble(s); return true; } catch (NumberFormatException e) { return false; }
+    }
+
+    /** The footer listing every setting (picocli calls this through the usage help). */
+    public static String settingsHelp() {
+        StringBuilder sb = new StringBuilder();
+        for (Key k : Keys.all().values()) sb.append(String.format("  --%-16s %-10s %s%n", k.name(), k.defaultValue(), k.help()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,56 @@
+// The registry of every setting a preset or a --key value override may name. Unknown keys are errors.
+package dev.nanolm.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+public final class Keys {
+    private static final LinkedHashMap<String, Key> ALL = new LinkedHashMap<>();
+
+    private static void k(String name, String def, String help) { ALL.put(name, new Key(name, def, help)); }
+
+    static {
+        // what to train on
+        k("model", "mlp", "model type: bigram, bigram-nn, mlp");
+        k("data", "names", "dataset name from the catalog (see `datasets`) or a path to a text file");
+        k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
+        k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
+        k("threads", "0", "worker threads for kernels (0 = all cores)");
+        // model shape
+        k("block-size", "3", "context length in characters");
+        k("n-embd", "10", "embedding width per character");
+        k("n-hidden", "200", "hidden units of the MLP");
+        k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
+        // optimisation
+        k("optimizer", "sgd", "sgd or adamw");
+        k("learning-rate", "0.1", "peak learning rate");
+        k("lr-schedule", "step", "constant, step (learning-rate then lr-step-to from lr-step-at) or cosine (warmup + cosine to min-lr)");
+        k("lr-step-at", "100000", "step schedule: the step from which lr-step-to is used");
+        k("lr-step-to", "0.01", "step schedule: the learning rate after lr-step-at");
+        k("warmup-iters", "0", "cosine schedule: linear warm-up steps");
+        k("lr-decay-iters", "0", "cosine schedule: steps to decay over (0 = max-iters)");
+        k("min-lr", "0", "cosine schedule: final learning rate");
+        k("momentum", "0", "SGD momentum");
+        k("weight-decay", "0", "weight decay (decoupled for AdamW, L2 for SGD)");
+        k("beta1", "0.9", "AdamW beta1");
+        k("beta2", "0.99", "AdamW beta2");
+        k("grad-clip", "0", "clip gradients to this global L2 norm (0 = off)");
+        k("l2", "0", "L2 penalty added to the loss: l2 * mean(W^2) over weight matrices (makemore's bigram-nn uses 0.01)");
+        // loop
+        k("batch-size", "32", "examples per step (0 = the whole training split)");
+        k("max-iters", "200000", "training steps");
+        k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
+        k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
+        k("log-interval", "1000", "steps between log lines");
+        k("eval-samples", "10", "items sampled into samples/ at each evaluation");
+    }
+
+    public static Map<String, Key> all() { return java.util.Collections.unmodifiableMap(ALL); }
+
+    public static boolean known(String name) { return ALL.containsKey(name); }
+
+    /** The known key closest to name (Levenshtein), for "did you mean" hints. */
+    public static String nearest(String name) { return Strings.nearest(name, ALL.keySet()); }
+
+    private Keys() {}
+}

@@ -1,0 +1,92 @@
+// Character vocabulary: the distinct code points of a corpus sorted by value, optionally preceded by a
+// boundary token (id 0, shown as '.') that starts and ends each item of a line dataset, as in makemore.
+package dev.nanolm.tokenize;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+public final class CharVocab {
+    public static final int BOUNDARY = 0;
+    public static final String BOUNDARY_SHOWN = ".";
+
+    private final boolean boundary;
+    private final int[] codePoints;          // id -> code point (index 0 unused when boundary)
+    private final Map<Integer, Integer> ids; // code point -> id
+
+    private CharVocab(boolean boundary, int[] sortedCodePoints) {
+        this.boundary = boundary;
+        int off = boundary ? 1 : 0;
+        this.codePoints = new int[sortedCodePoints.length + off];
+        this.ids = new HashMap<>();
+        if (boundary) codePoints[0] = -1;
+        for (int i = 0; i < sortedCodePoints.length; i++) {
+            codePoints[i + off] = sortedCodePoints[i];
+            ids.put(sortedCodePoints[i], i + off);
+        }
+    }
+
+    /** The vocabulary of every code point in text except line breaks when boundary (items are lines then). */
+    public static CharVocab fromText(CharSequence text, boolean boundary) {
+        TreeSet<Integer> set = new TreeSet<>();
+        text.codePoints().forEach(cp -> {
+            if (!(boundary && (cp == '\n' || cp == '\r'))) set.add(cp);
+        });
+        return new CharVocab(boundary, set.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    public int size() { return codePoints.length; }
+
+    public boolean hasBoundary() { return boundary; }
+
+    /** Id of a code point, or -1 when it is not in the vocabulary. */
+    public int id(int codePoint) { return ids.getOrDefault(codePoint, -1); }
+
+    /** Ids of the code points of s; throws IllegalArgumentException listing any unknown characters. */
+    public int[] encode(String s) {
+        int[] cps = s.codePoints().toArray();
+        int[] out = new int[cps.length];
+        TreeSet<String> unknown = new TreeSet<>();
+        for (int i = 0; i < cps.length; i++) {
+            out[i] = id(cps[i]);
+            if (out[i] < 0) unknown.add(new String(Character.toChars(cps[i])));
+        }
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("characters not in the vocabulary: " + String.join(" ", unknown));
+        return out;
+    }
+
+    public String decode(int id) {
+        if (boundary && id == BOUNDARY) return BOUNDARY_SHOWN;
+        return new String(Character.toChars(codePoints[id]));
+    }
+
+    /** Decodes ids, skipping the boundary token. */
+    public String decodeText(int[] ids, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) if (!(boundary && ids[i] == BOUNDARY)) sb.appendCodePoint(codePoints[ids[i]]);
+        return sb.toString();
+    }
+
+    /** Serialised form for checkpoints: "boundary:" or "plain:" followed by the characters in id order. */
+    public String serialize() {
+        StringBuilder sb = new StringBuilder(boundary ? "boundary:" : "plain:");
+        for (int i = boundary ? 1 : 0; i < codePoints.length; i++) sb.appendCodePoint(codePoints[i]);
+        return sb.toString();
+    }
+
+    public static CharVocab parse(String s) {
+        boolean b;
+        String chars;
+        if (s.startsWith("boundary:")) { b = true; chars = s.substring(9); }
+        else if (s.startsWith("plain:")) { b = false; chars = s.substring(6); }
+        else throw new IllegalArgumentException("not a serialised char vocabulary");
+        return new CharVocab(b, chars.codePoints().toArray());
+    }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof CharVocab v && v.boundary == boundary && Arrays.equals(v.codePoints, codePoints);
+    }
+
+    @Override public int hashCode() { return Arrays.hashCode(codePoints) * 31 + (boundary ? 1 : 0); }
+}

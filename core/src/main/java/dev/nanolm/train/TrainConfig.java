@@ -1,0 +1,23 @@
+// How long and how to loop: batch, steps, evaluation and logging cadence, seed, threads.
+package dev.nanolm.train;
+
+import dev.nanolm.config.ConfigException;
+import dev.nanolm.config.Settings;
+
+public record TrainConfig(int batchSize, int maxIters, int evalInterval, int evalIters, int logInterval,
+                          int evalSamples, long seed, long splitSeed, int threads) {
+    public TrainConfig {
+        if (batchSize < 0) throw new ConfigException("--batch-size must be >= 0 (0 = whole split), got " + batchSize, "use --batch-size 32");
+        if (maxIters <= 0) throw new ConfigException("--max-iters must be positive, got " + maxIters, "use --max-iters 1000");
+        if (evalInterval <= 0) throw new ConfigException("--eval-interval must be positive, got " + evalInterval, "use --eval-interval 1000");
+        if (evalIters < 0) throw new ConfigException("--eval-iters must be >= 0 (0 = whole split), got " + evalIters, "use --eval-iters 0");
+        if (logInterval <= 0) throw new ConfigException("--log-interval must be positive, got " + logInterval, "use --log-interval 100");
+        if (evalSamples < 0) throw new ConfigException("--eval-samples must be >= 0, got " + evalSamples, "use --eval-samples 10");
+        if (threads < 0) throw new ConfigException("--threads must be >= 0 (0 = all cores), got " + threads, "use --threads 0");
+    }
+
+    public static TrainConfig from(Settings s) {
+        return new TrainConfig(s.integer("batch-size"), s.integer("max-iters"), s.integer("eval-interval"), s.integer("eval-iters"),
+                s.integer("log-interval"), s.integer("eval-samples"), s.longValue("seed"), s.longValue("split-seed"), s.integer("threads"));
+    }
+}

@@ -1,0 +1,98 @@
+// End to end on names.txt through the CLI: a short MLP run must bring the loss well below ln(27),
+// write the run directory, sample names, and resume to exactly the same losses as an uninterrupted run.
+package dev.nanolm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nanolm.checkpoint.Checkpoint;
+import dev.nanolm.cli.Main;
+import dev.nanolm.testing.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NamesEndToEndTest {
+    static String names() { return TestData.file("names.txt").toString(); }
+
+    static int cli(StringWriter out, String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> summary(Path run) throws Exception {
+        return RunDir.JSON.readValue(run.resolve("summary.json").toFile(), Map.class);
+    }
+
+    @Test
+    void mlpLossFallsAndSamples(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("mlp");
+        int code = cli(new StringWriter(), "train", "--preset", "names-mlp", "--data", names(), "--out", run.toString(),
+                "--max-iters", "3000", "--eval-interval", "1500", "--log-interval", "500", "--lr-step-at", "2000");
+        assertEquals(0, code);
+        Map<String, Object> s = summary(run);
+        double val = ((Number) s.get("final_val_loss")).doubleValue();
+        double train = ((Number) s.get("final_train_loss")).doubleValue();
+        assertTrue(val < Math.log(27) - 0.6, "dev loss should fall well below ln(27)=3.296, got " + val);
+        assertTrue(train < Math.log(27) - 0.6, "train loss " + train);
+        assertTrue(s.containsKey("test_loss") && s.containsKey("wall_s") && s.containsKey("params"), s.toString());
+        assertEquals(11897L, ((Number) s.get("params")).longValue()); // 27*10 + 30*200+200 + 200*27+27
+        for (String f : List.of("config.json", "metrics.jsonl", "summary.json", "checkpoints/last.safetensors",
+                "checkpoints/best.safetensors", "samples/step-001500.txt", "samples/step-003000.txt"))
+            assertTrue(Files.exists(run.resolve(f)), f);
+        // the checkpoint verifies and carries the model config and vocabulary
+        Checkpoint ck = Checkpoint.load(run.resolve("checkpoints/last.safetensors"));
+        assertEquals("mlp", ck.requireMeta("model_type"));
+        assertEquals("3000", ck.requireMeta("step"));
+
+        StringWriter out = new StringWriter();
+        assertEquals(0, cli(out, "sample", "--run", run.toString(), "--num-samples", "20", "--seed", "7"));
+        List<String> lines = out.toString().lines().toList();
+        long marked = lines.stream().filter(l -> l.endsWith("(new)") || l.endsWith("(in train)") || l.endsWith("(in dev)") || l.endsWith("(in test)")).count();
+        assertEquals(20, marked, out.toString());
+        long nameLike = lines.stream().limit(20).filter(l -> l.split(" ")[0].matches("[a-z]{2,15}")).count();
+        assertTrue(nameLike >= 15, "most samples should look like names:\n" + out);
+    }
+
+    @Test
+    void resumeContinuesExactly(@TempDir Path tmp) throws Exception {
+        String[] common = {"--preset", "names-mlp", "--data", names(), "--eval-interval", "400", "--log-interval", "100",
+                "--lr-step-at", "500", "--eval-samples", "0", "--threads", "1"};
+        Path whole = tmp.resolve("whole"), part = tmp.resolve("part");
+        assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", whole.toString(), "--max-iters", "800"}, common)));
+        assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", part.toString(), "--max-iters", "400"}, common)));
+        assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", part.toString(), "--max-iters", "800", "--resume"}, common)));
+        Map<String, Object> a = summary(whole), b = summary(part);
+        for (String k : List.of("final_train_loss", "final_val_loss", "test_loss", "best_val_loss"))
+            assertEquals(a.get(k), b.get(k), k);
+        // and the training-step losses logged after the resume point are identical too
+        List<String> la = Files.readAllLines(whole.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"loss\"")).toList();
+        List<String> lb = Files.readAllLines(part.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"loss\"")).toList();
+        assertEquals(strip(la), strip(lb));
+    }
+
+    @Test
+    void refusesToOverwriteAFinishedRun(@TempDir Path tmp) {
+        Path run = tmp.resolve("r");
+        String[] args = {"train", "--preset", "names-bigram", "--data", names(), "--out", run.toString()};
+        assertEquals(0, cli(new StringWriter(), args));
+        assertEquals(2, cli(new StringWriter(), args));
+        assertEquals(0, cli(new StringWriter(), concat(args, new String[] {"--overwrite"})));
+    }
+
+    /** Drops the wall-clock field ms from metric lines. */
+    static List<String> strip(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll(",\"ms\":[0-9.Ee-]+", "")).toList();
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
