@@ -6,13 +6,19 @@ import dev.nanolm.tensor.Tensor;
 
 final class Broadcast {
     final int[] outShape;
-    /** Null in the suffix fast path: out has a's layout and b repeats every b.numel() elements. */
+    /**
+     * Null in the block fast path: out has a's layout and output element o reads b[(o / inner) % b.numel()],
+     * i.e. b matches a contiguous run of a's dims with size 1 elsewhere. inner == 1 is the suffix case
+     * (equal shapes, bias (B,T,C)+(C), scalars); inner > 1 covers e.g. (B,T,C)-(B,T,1).
+     */
     final int[] aIdx, bIdx;
+    final int inner;
 
-    private Broadcast(int[] outShape, int[] aIdx, int[] bIdx) {
+    private Broadcast(int[] outShape, int[] aIdx, int[] bIdx, int inner) {
         this.outShape = outShape;
         this.aIdx = aIdx;
         this.bIdx = bIdx;
+        this.inner = inner;
     }
 
     static Broadcast of(String op, Tensor a, Tensor b) {
@@ -26,7 +32,10 @@ final class Broadcast {
             out[i] = da == 1 ? db : da;
         }
         int n = Tensor.numel(out);
-        if (n == a.numel() && isSuffix(bs, as)) return new Broadcast(out, null, null);
+        if (n == a.numel()) {
+            int inner = blockInner(bs, as);
+            if (inner > 0) return new Broadcast(out, null, null, inner);
+        }
 
         // General case: strides of a and b in output coordinates, 0 along broadcast dims.
         int[] sa = strides(as, R), sb = strides(bs, R);
@@ -47,17 +56,23 @@ final class Broadcast {
                 idx[d] = 0;
             }
         }
-        return new Broadcast(out, ai, bi);
+        return new Broadcast(out, ai, bi, 0);
     }
 
-    /** True when b, without its leading 1s, equals the trailing dims of a. */
-    private static boolean isSuffix(int[] bs, int[] as) {
-        int start = 0;
-        while (start < bs.length && bs[start] == 1) start++;
-        int len = bs.length - start;
-        if (len > as.length) return false;
-        for (int i = 0; i < len; i++) if (bs[start + i] != as[as.length - len + i]) return false;
-        return true;
+    /**
+     * When b, without its leading and trailing 1s, equals a run of a's dims that ends t dims before a's end
+     * (t = b's count of trailing 1s), returns the product of a's last t dims; otherwise 0.
+     */
+    private static int blockInner(int[] bs, int[] as) {
+        int start = 0, end = bs.length;
+        while (start < end && bs[start] == 1) start++;
+        while (end > start && bs[end - 1] == 1) end--;
+        int t = bs.length - end, len = end - start;
+        if (len == 0) return 1; // b holds a single value
+        if (t + len > as.length) return 0;
+        int aEnd = as.length - t;
+        for (int i = 0; i < len; i++) if (bs[start + i] != as[aEnd - len + i]) return 0;
+        return OpUtil.prod(as, aEnd, as.length);
     }
 
     /** Row-major strides of shape right-aligned to rank R; size-1 (broadcast) and missing dims get stride 0. */

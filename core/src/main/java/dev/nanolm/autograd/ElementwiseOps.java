@@ -19,8 +19,22 @@ final class ElementwiseOps {
         float[] A = a.data, B = b.data, Y = out.data;
         int n = Y.length;
         if (n == 0) return out;
-        if (bc.aIdx == null) {
-            // Fast path: out has a's layout, b repeats every nb elements (equal shapes: nb == n).
+        if (bc.aIdx == null && bc.inner > 1) {
+            // Block path: out has a's layout, b[j] applies to a run of `inner` elements.
+            int nb = B.length, inner = bc.inner;
+            for (int o = 0; o < n; o += nb * inner)
+                for (int j = 0; j < nb; j++) {
+                    int s = o + j * inner, e = s + inner;
+                    float bj = B[j];
+                    switch (op) {
+                        case ADD: for (int i = s; i < e; i++) Y[i] = A[i] + bj; break;
+                        case SUB: for (int i = s; i < e; i++) Y[i] = A[i] - bj; break;
+                        case MUL: for (int i = s; i < e; i++) Y[i] = A[i] * bj; break;
+                        case DIV: for (int i = s; i < e; i++) Y[i] = A[i] / bj; break;
+                    }
+                }
+        } else if (bc.aIdx == null) {
+            // Suffix path: out has a's layout, b repeats every nb elements (equal shapes: nb == n).
             int nb = B.length;
             switch (op) {
                 case ADD: for (int o = 0; o < n; o += nb) for (int j = 0; j < nb; j++) Y[o + j] = A[o + j] + B[j]; break;
@@ -46,8 +60,35 @@ final class ElementwiseOps {
         float[] g = out.grad(), A = a.data, B = b.data, Y = out.data;
         float[] dA = a.requiresGrad ? a.grad() : null, dB = b.requiresGrad ? b.grad() : null;
         int n = g.length;
-        if (bc.aIdx == null) {
-            // Fast path: one loop per input and op, so the JIT sees straight-line bodies.
+        if (bc.aIdx == null && bc.inner > 1) {
+            int nb = B.length, inner = bc.inner;
+            for (int o = 0; o < n; o += nb * inner)
+                for (int j = 0; j < nb; j++) {
+                    int s = o + j * inner, e = s + inner;
+                    float bj = B[j];
+                    double acc = 0; // dB[j] collects a whole run
+                    switch (op) {
+                        case ADD:
+                            if (dA != null) for (int i = s; i < e; i++) dA[i] += g[i];
+                            if (dB != null) for (int i = s; i < e; i++) acc += g[i];
+                            break;
+                        case SUB:
+                            if (dA != null) for (int i = s; i < e; i++) dA[i] += g[i];
+                            if (dB != null) for (int i = s; i < e; i++) acc -= g[i];
+                            break;
+                        case MUL:
+                            if (dA != null) for (int i = s; i < e; i++) dA[i] += g[i] * bj;
+                            if (dB != null) for (int i = s; i < e; i++) acc += g[i] * A[i];
+                            break;
+                        case DIV:
+                            if (dA != null) for (int i = s; i < e; i++) dA[i] += g[i] / bj;
+                            if (dB != null) for (int i = s; i < e; i++) acc -= g[i] * Y[i] / bj;
+                            break;
+                    }
+                    if (dB != null) dB[j] += (float) acc;
+                }
+        } else if (bc.aIdx == null) {
+            // Suffix path: one loop per input and op, so the JIT sees straight-line bodies.
             int nb = B.length;
             if (dA != null) {
                 switch (op) {

@@ -39,6 +39,11 @@ class ElementwiseOpsTest {
         {{2, 3, 13}, {1, 1, 13}},  // suffix after leading 1s
         {{2, 3, 13}, {2, 1, 13}},  // middle broadcast
         {{2, 1, 3}, {2, 4, 3}},
+        {{2, 3, 13}, {2, 3, 1}},   // row-wise (keepDim reductions): block path
+        {{3, 13}, {3, 1}},
+        {{4, 3, 5, 2}, {3, 1, 1}}, // a middle dim
+        {{2, 3, 1, 5, 4}, {3, 1, 5, 1}},
+        {{3, 1}, {3, 13}},         // the small operand on the left
     };
 
     static Stream<Arguments> binaryCases() {
@@ -107,6 +112,20 @@ class ElementwiseOpsTest {
         assertArrayEquals(os, y.shape);
         assertClose(op + " forward", refBinary(op, a, b, os), y.data, 1e-6);
         GradCheck.assertGradients(op + " " + y, in -> apply(op, in[0], in[1]), a, b);
+    }
+
+    @Test
+    void commonBroadcastsTakeTheFastPaths() {
+        // {a shape, b shape, expected inner (0 = general index maps)}
+        int[][][] cases = {
+            {{3, 7}, {3, 7}, {1}}, {{2, 3, 13}, {13}, {1}}, {{2, 3, 13}, {}, {1}}, {{2, 3, 13}, {1, 1, 13}, {1}},
+            {{2, 3, 13}, {2, 3, 1}, {13}}, {{4, 3, 5, 2}, {3, 1, 1}, {10}}, {{2, 3, 13}, {2, 1, 13}, {0}}, {{5}, {2, 3, 5}, {0}}};
+        for (int[][] c : cases) {
+            Broadcast bc = Broadcast.of("test", Tensor.zeros(c[0]), Tensor.zeros(c[1]));
+            String what = java.util.Arrays.toString(c[0]) + " with " + java.util.Arrays.toString(c[1]);
+            assertEquals(c[2][0] == 0, bc.aIdx != null, what + " index maps");
+            if (c[2][0] > 0) assertEquals(c[2][0], bc.inner, what + " inner");
+        }
     }
 
     @Test
