@@ -156,6 +156,16 @@ class OpsVsTorchTest {
         assertEquals(Ref64.crossEntropy(logits.data, n, c, targets, ignore), loss.item(), 1e-5, "vs double formula");
     }
 
+    @Test void crossEntropyOfSequenceLogits() {
+        // (B,T,C) logits are read as (B*T, C), as nanoGPT's F.cross_entropy(logits.view(-1, C), targets.view(-1))
+        int b = 4, t = 7, c = 27;
+        Tensor logits = Torch.randn(rng, 2f, b, t, c);
+        int[] targets = Torch.randint(rng, c, b * t);
+        targets[5] = -1;
+        check("crossEntropy (4,7,27) with 1 ignored", new Tensor[] {logits},
+                x -> Ops.crossEntropy(x[0], targets, -1), a -> TorchRef.crossEntropy(a[0].reshape(b * t, c), targets, -1));
+    }
+
     // ---------------------------------------------------------------- normalisation
 
     @Test void layerNorm() {
@@ -164,6 +174,29 @@ class OpsVsTorchTest {
         for (int i = 0; i < x.numel(); i++) x.data[i] += 3f; // a mean far from zero, as after a residual add
         check("layerNorm (6,11,45)", new Tensor[] {x, randn(c), randn(c)},
                 t -> Ops.layerNorm(t[0], t[1], t[2], 1e-5f), a -> TorchRef.layerNorm(a[0], a[1], a[2], 1e-5f));
+    }
+
+    @Test void layerNormWithoutBias() {
+        // nanoGPT's bias=False: torch gets a zero bias, which changes neither the output nor the other gradients
+        int c = 45;
+        Tensor x = Torch.randn(rng, 2f, 6, 11, c);
+        check("layerNorm no bias (6,11,45)", new Tensor[] {x, randn(c)},
+                t -> Ops.layerNorm(t[0], t[1], null, 1e-5f),
+                a -> TorchRef.layerNorm(a[0], a[1], a[1].zerosLike(), 1e-5f));
+    }
+
+    @Test void batchNormOverSequencesChannelsLast() {
+        // (N,L,C): statistics over N and L, as torch's BatchNorm1d on the (N,C,L) transpose
+        int c = 23;
+        Tensor rm = Tensor.zeros(c), rv = Tensor.zeros(c);
+        java.util.Arrays.fill(rv.data, 1f);
+        Tensor nrm = rm.copy(), nrv = rv.copy();
+        NDArray trm = Torch.nd(m, rm), trv = Torch.nd(m, rv);
+        check("batchNorm train (4,9,23)", new Tensor[] {Torch.randn(rng, 2f, 4, 9, c), randn(c), randn(c)},
+                t -> Ops.batchNorm(t[0], t[1], t[2], nrm, nrv, true, 0.1f, 1e-5f),
+                a -> TorchRef.batchNorm(a[0], a[1], a[2], trm, trv, true, 0.1f, 1e-5f));
+        Torch.assertClose("batchNorm (4,9,23) running mean", Torch.floats(trm), nrm.data, 1e-6, 1e-5);
+        Torch.assertClose("batchNorm (4,9,23) running var", Torch.floats(trv), nrv.data, 1e-6, 1e-5);
     }
 
     @Test void batchNormTrainingWithRunningStats() {
