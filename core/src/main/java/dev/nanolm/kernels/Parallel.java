@@ -1,0 +1,180 @@
+// The one shared pool of worker threads: splits a range [0,n) into threads() contiguous chunks, runs the
+// first on the caller and the rest on parked daemon workers. Parks instead of spinning (PERF-NOTES cliff 3).
+package dev.nanolm.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+public final class Parallel {
+
+    /** Work over the half-open index range [start, end). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int start, int end);
+    }
+
+    private static volatile Pool pool = new Pool(initialThreads());
+    /** The thread currently using the workers, or null. Non-reentrant on purpose: a nested call runs inline. */
+    private static final AtomicReference<Thread> owner = new AtomicReference<>();
+
+    private Parallel() {}
+
+    private static int initialThreads() {
+        int n = Integer.getInteger("nanolm.threads", Runtime.getRuntime().availableProcessors());
+        if (n < 1) throw new IllegalArgumentException("nanolm.threads must be >= 1, got " + n);
+        return n;
+    }
+
+    /** Number of chunks a parallel range is split into (workers + the calling thread). */
+    public static int threads() { return pool.threads; }
+
+    /** Replaces the pool with one of n threads (the caller counts as one). Not from inside a parallel body. */
+    public static void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        Thread me = Thread.currentThread();
+        if (me instanceof Worker || owner.get() == me)
+            throw new IllegalStateException("setThreads called from inside a parallel range");
+        while (!owner.compareAndSet(null, me)) LockSupport.parkNanos(100_000L);
+        try {
+            Pool old = pool;
+            if (old.threads == n) return;
+            pool = new Pool(n);
+            old.shutdown();
+        } finally {
+            owner.set(null);
+        }
+    }
+
+    /** True on one of the pool's worker threads. */
+    public static boolean inWorker() { return Thread.currentThread() instanceof Worker; }
+
+    /** forRange with no minimum size: parallel whenever n >= threads(). */
+    public static void forRange(int n, RangeBody body) { forRange(n, 1, body); }
+
+    /**
+     * Runs body over [0,n) split into threads() contiguous chunks (chunk c = [c*n/t, (c+1)*n/t)), the first on the
+     * calling thread, and returns when all are done. Runs body(0,n) inline when n < grain or n < threads().
+     * When the workers are unavailable (a nested call, or another thread is using them) the same chunks run
+     * one after another on the caller, so results never depend on who ran what. An exception thrown by a chunk
+     * is rethrown here once all chunks have finished (the lowest-numbered failing chunk's; others suppressed).
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        Pool p = pool;
+        int t = p.threads;
+        if (t == 1 || n < t || n < grain) {
+            body.run(0, n);
+            return;
+        }
+        Thread me = Thread.currentThread();
+        if (me instanceof Worker || !owner.compareAndSet(null, me)) {
+            for (int c = 0; c < t; c++) body.run(chunkStart(n, t, c), chunkStart(n, t, c + 1));
+            return;
+        }
+        try {
+            p = pool; // stable while we own it; setThreads may have swapped it before we got here
+            if (p.threads != t) {
+                // Pool changed between the size check and acquisition: decide again with the new size.
+                owner.set(null);
+                forRange(n, grain, body);
+                return;
+            }
+            p.run(n, body, me);
+        } finally {
+            owner.compareAndSet(me, null);
+        }
+    }
+
+    static int chunkStart(int n, int chunks, int c) { return (int) ((long) n * c / chunks); }
+
+    private static final class Pool {
+        final int threads;
+        final Worker[] workers;
+        final AtomicInteger pending = new AtomicInteger();
+        volatile Thread caller;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, "nanolm-worker-" + (i + 1));
+                workers[i].start();
+            }
+        }
+
+        void run(int n, RangeBody body, Thread me) {
+            int t = threads;
+            caller = me;
+            pending.set(t - 1);
+            for (int w = 1; w < t; w++) workers[w - 1].submit(chunkStart(n, t, w), chunkStart(n, t, w + 1), body);
+            Throwable err = null;
+            try {
+                body.run(0, chunkStart(n, t, 1));
+            } catch (Throwable e) {
+                err = e;
+            }
+            // Must wait even if our chunk failed: the workers still use body and the pool.
+            while (pending.get() != 0) LockSupport.park(this);
+            for (Worker w : workers) {
+                Throwable e = w.error;
+                if (e == null) continue;
+                w.error = null;
+                if (err == null) err = e;
+                else if (err != e) err.addSuppressed(e);
+            }
+            if (err instanceof RuntimeException) throw (RuntimeException) err;
+            if (err instanceof Error) throw (Error) err;
+            if (err != null) throw new RuntimeException(err);
+        }
+
+        void shutdown() {
+            for (Worker w : workers) w.retire();
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        private volatile RangeBody body;
+        private volatile boolean stopped;
+        private int start, end;
+        volatile Throwable error;
+
+        Worker(Pool pool, String name) {
+            super(name);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        void submit(int start, int end, RangeBody body) {
+            this.start = start;
+            this.end = end;
+            this.body = body; // volatile write publishes start/end
+            LockSupport.unpark(this);
+        }
+
+        void retire() {
+            stopped = true;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                RangeBody b = body;
+                if (b == null) {
+                    if (stopped) return;
+                    LockSupport.park(this);
+                    continue;
+                }
+                try {
+                    b.run(start, end);
+                } catch (Throwable e) {
+                    error = e;
+                }
+                body = null;
+                if (pool.pending.decrementAndGet() == 0) LockSupport.unpark(pool.caller);
+            }
+        }
+    }
+}

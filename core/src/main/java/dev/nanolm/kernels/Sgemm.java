@@ -1,0 +1,316 @@
+// Packed, register-blocked SGEMM on the Vector API (PERF-NOTES "A design that worked", sized at run time for the
+// preferred species): an MR x 2-vector micro-kernel over k-major packed panels; NN, NT and TN differ only in packing.
+package dev.nanolm.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+final class Sgemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Micro-tile: MR rows x NR columns; 6 x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast fits 16 ymm. */
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    /** K block: one packed B panel slice (KC x NR floats) stays in L1 while all row slices of a block use it. */
+    static final int KC = 256;
+    /** Row block (multiple of MR): the packed A block (MC x KC floats) stays in L2 across all B panels. */
+    static final int MC = 96;
+    /** Below this M*N*K, packing costs more than it saves: plain vectorised loops. */
+    static final long SMALL = 16L * 16 * 16;
+    /** Below this M*N*K, waking a worker costs more than it saves (a few microseconds of work). */
+    static final long PARALLEL_MIN = 1L << 18;
+
+    static final int NN = 0, NT = 1, TN = 2;
+
+    private Sgemm() {}
+
+    // ---- per-thread buffers: a caller's packed B and job description; each thread's packed A and edge tile ----
+
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    private static final ThreadLocal<Local> LOCALS = ThreadLocal.withInitial(Local::new);
+
+    private static final class Local {
+        float[] ap = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] ap(int size) {
+            if (ap.length < size) ap = new float[size];
+            return ap;
+        }
+    }
+
+    /** One call's parameters and the bodies run by Parallel; reused so a steady-state call allocates nothing. */
+    private static final class Job {
+        int layout;
+        float[] a, b, c;
+        int aOff, bOff, cOff, M, N, K;
+        int k0, kc, panels;
+        boolean add;
+        float[] bp = new float[0];
+        float[] apShared = new float[0];
+        final Parallel.RangeBody packPanels = this::packPanels;
+        final Parallel.RangeBody rowSlices = this::computeRowUnits;
+        final Parallel.RangeBody panelRange = this::computePanels;
+
+        void clear() { a = b = c = null; }
+
+        void packPanels(int p0, int p1) {
+            for (int p = p0; p < p1; p++) packB(this, p, bp, p * kc * NR);
+        }
+
+        /** Rows [u0*MR, min(M, u1*MR)): pack A per MC-row block, then every panel against it. */
+        void computeRowUnits(int u0, int u1) {
+            int r0 = u0 * MR, r1 = Math.min(M, u1 * MR);
+            Local loc = LOCALS.get();
+            float[] ap = loc.ap(MC * kc);
+            for (int ic = r0; ic < r1; ic += MC) {
+                int ie = Math.min(r1, ic + MC);
+                for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++) packA(this, i0, Math.min(MR, ie - i0), ap, s * kc * MR);
+                for (int p = 0; p < panels; p++) {
+                    int bBase = p * kc * NR;
+                    for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
+                        tile(this, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, loc.tile);
+                }
+            }
+        }
+
+        /** Panels [p0,p1) against all rows (A packed once by the caller into apShared): used when M is small. */
+        void computePanels(int p0, int p1) {
+            Local loc = LOCALS.get();
+            for (int p = p0; p < p1; p++) {
+                int bBase = p * kc * NR;
+                packB(this, p, bp, bBase);
+                for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++)
+                    tile(this, apShared, s * kc * MR, bp, bBase, i0, Math.min(MR, M - i0), p * NR, loc.tile);
+            }
+        }
+    }
+
+    // ---- entry point ----
+
+    static void gemm(int layout, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                     int M, int N, int K, boolean accumulate) {
+        check(a, aOff, b, bOff, c, cOff, M, N, K);
+        if (M == 0 || N == 0) return;
+        if (K == 0) {
+            if (!accumulate) for (int i = 0; i < M; i++) java.util.Arrays.fill(c, cOff + i * N, cOff + i * N + N, 0f);
+            return;
+        }
+        long work = (long) M * N * K;
+        if (work < SMALL) {
+            small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
+            return;
+        }
+        Job job = JOBS.get();
+        job.layout = layout;
+        job.a = a; job.aOff = aOff; job.b = b; job.bOff = bOff; job.c = c; job.cOff = cOff;
+        job.M = M; job.N = N; job.K = K;
+        int panels = (N + NR - 1) / NR;
+        job.panels = panels;
+        int nkb = (K + KC - 1) / KC;
+        int kcMax = (K + nkb - 1) / nkb;
+        if (job.bp.length < panels * kcMax * NR) job.bp = new float[panels * kcMax * NR];
+        int units = (M + MR - 1) / MR;
+        int threads = Parallel.threads();
+        int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
+        // Few row slices per thread but many panels: split the columns instead of the rows.
+        boolean splitN = threads > 1 && units < 4 * threads && panels >= 2 * threads;
+        if (splitN && job.apShared.length < units * MR * kcMax) job.apShared = new float[units * MR * kcMax];
+        try {
+            for (int kb = 0; kb < nkb; kb++) {
+                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
+                int k0 = (int) ((long) K * kb / nkb), k1 = (int) ((long) K * (kb + 1) / nkb);
+                job.k0 = k0;
+                job.kc = k1 - k0;
+                job.add = accumulate || kb > 0;
+                if (splitN) {
+                    for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++) packA(job, i0, Math.min(MR, M - i0), job.apShared, s * job.kc * MR);
+                    Parallel.forRange(panels, grain, job.panelRange);
+                } else {
+                    Parallel.forRange(panels, grain, job.packPanels);
+                    Parallel.forRange(units, grain, job.rowSlices);
+                }
+            }
+        } finally {
+            job.clear(); // do not keep the caller's arrays reachable
+        }
+    }
+
+    private static void check(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K) {
+        if (M < 0 || N < 0 || K < 0) throw new IllegalArgumentException("negative matmul size M=" + M + " N=" + N + " K=" + K);
+        if (aOff < 0 || bOff < 0 || cOff < 0) throw new IllegalArgumentException("negative offset");
+        if (aOff + (long) M * K > a.length) throw new IllegalArgumentException("a too small: off " + aOff + " + " + M + "x" + K + " > " + a.length);
+        if (bOff + (long) K * N > b.length) throw new IllegalArgumentException("b too small: off " + bOff + " + " + K + "x" + N + " > " + b.length);
+        if (cOff + (long) M * N > c.length) throw new IllegalArgumentException("c too small: off " + cOff + " + " + M + "x" + N + " > " + c.length);
+    }
+
+    // ---- packing: the only place the three layouts differ ----
+
+    /** Packs panel p (columns [p*NR, p*NR+NR), zero padded) of B for rows [k0, k0+kc) into bp[dst..], k-major. */
+    static void packB(Job j, int p, float[] bp, int dst) {
+        int j0 = p * NR, nr = Math.min(NR, j.N - j0), kc = j.kc, N = j.N, K = j.K;
+        float[] b = j.b;
+        if (j.layout == NT) {
+            // b is (N,K): column n of op(B) is row n of b
+            for (int jj = 0; jj < nr; jj++) {
+                int src = j.bOff + (j0 + jj) * K + j.k0;
+                for (int k = 0; k < kc; k++) bp[dst + k * NR + jj] = b[src + k];
+            }
+            if (nr < NR) for (int k = 0; k < kc; k++) java.util.Arrays.fill(bp, dst + k * NR + nr, dst + k * NR + NR, 0f);
+        } else {
+            // b is (K,N)
+            int src = j.bOff + j.k0 * N + j0;
+            if (nr == NR) {
+                for (int k = 0; k < kc; k++, src += N) {
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst + k * NR);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + k * NR + L);
+                }
+            } else {
+                for (int k = 0; k < kc; k++, src += N) {
+                    System.arraycopy(b, src, bp, dst + k * NR, nr);
+                    java.util.Arrays.fill(bp, dst + k * NR + nr, dst + k * NR + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /** Packs rows [i0, i0+mr) of op(A) (zero padded to MR) for columns [k0, k0+kc) into ap[dst..], k-major. */
+    static void packA(Job j, int i0, int mr, float[] ap, int dst) {
+        int kc = j.kc;
+        float[] a = j.a;
+        if (j.layout == TN) {
+            // a is (K,M): row i of op(A) is column i of a
+            int M = j.M;
+            int src = j.aOff + j.k0 * M + i0;
+            if (mr == MR) {
+                for (int k = 0; k < kc; k++, src += M) {
+                    int d = dst + k * MR;
+                    ap[d] = a[src]; ap[d + 1] = a[src + 1]; ap[d + 2] = a[src + 2];
+                    ap[d + 3] = a[src + 3]; ap[d + 4] = a[src + 4]; ap[d + 5] = a[src + 5];
+                }
+            } else {
+                for (int k = 0; k < kc; k++, src += M) {
+                    int d = dst + k * MR;
+                    for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
+                }
+            }
+        } else {
+            // a is (M,K)
+            int K = j.K;
+            for (int r = 0; r < mr; r++) {
+                int src = j.aOff + (i0 + r) * K + j.k0;
+                for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
+            }
+            for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
+        }
+    }
+
+    // ---- compute ----
+
+    /** One MR x NR tile of C at (i0, j0); edge tiles go through a scratch tile so the micro-kernel never masks. */
+    private static void tile(Job j, float[] ap, int aBase, float[] bp, int bBase, int i0, int mr, int j0, float[] scratch) {
+        int N = j.N;
+        int nr = Math.min(NR, N - j0);
+        int cIdx = j.cOff + i0 * N + j0;
+        if (mr == MR && nr == NR) {
+            kernel(ap, aBase, bp, bBase, j.kc, j.c, cIdx, N, j.add);
+        } else {
+            kernel(ap, aBase, bp, bBase, j.kc, scratch, 0, NR, false);
+            float[] c = j.c;
+            for (int r = 0; r < mr; r++) {
+                int ci = cIdx + r * N, ti = r * NR;
+                if (j.add) for (int jj = 0; jj < nr; jj++) c[ci + jj] += scratch[ti + jj];
+                else System.arraycopy(scratch, ti, c, ci, nr);
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: C[0..6, 0..NR) (+)= Apanel(6 x kc) * Bpanel(kc x NR). Per k: 2 vector loads of B,
+     * 6 broadcasts of A, 12 FMAs into accumulators held in registers.
+     */
+    static void kernel(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int cIdx, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int bi = bBase + k * NR, ai = aBase + k * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+        }
+        store(c00, c01, c, cIdx, add);
+        store(c10, c11, c, cIdx + ldc, add);
+        store(c20, c21, c, cIdx + 2 * ldc, add);
+        store(c30, c31, c, cIdx + 3 * ldc, add);
+        store(c40, c41, c, cIdx + 4 * ldc, add);
+        store(c50, c51, c, cIdx + 5 * ldc, add);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean add) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(S, c, ci));
+            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+        }
+        v0.intoArray(c, ci);
+        v1.intoArray(c, ci + L);
+    }
+
+    // ---- small problems: vectorised loops, no packing, no threads ----
+
+    static void small(int layout, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                      int M, int N, int K, boolean accumulate) {
+        for (int i = 0; i < M; i++) {
+            int ci = cOff + i * N;
+            if (layout == NT) {
+                for (int jj = 0; jj < N; jj++) {
+                    float s = dot(a, aOff + i * K, b, bOff + jj * K, K);
+                    c[ci + jj] = accumulate ? c[ci + jj] + s : s;
+                }
+            } else {
+                if (!accumulate) java.util.Arrays.fill(c, ci, ci + N, 0f);
+                for (int k = 0; k < K; k++) {
+                    float aik = layout == TN ? a[aOff + k * M + i] : a[aOff + i * K + k];
+                    axpy(aik, b, bOff + k * N, c, ci, N);
+                }
+            }
+        }
+    }
+
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0, bound2 = n - 2 * L + 1, bound = S.loopBound(n);
+        for (; i < bound2; i += 2 * L) {
+            acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+            acc1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
+        }
+        for (; i < bound; i += L) acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+        float s = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+}
