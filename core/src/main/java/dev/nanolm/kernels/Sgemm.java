@@ -24,64 +24,61 @@ final class Sgemm {
 
     private Sgemm() {}
 
-    // ---- per-thread buffers: a caller's packed B and job description; each thread's packed A and edge tile ----
+    // ---- per-thread state: the job description of a caller; the packed blocks and edge tile of every thread ----
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
     private static final ThreadLocal<Local> LOCALS = ThreadLocal.withInitial(Local::new);
 
+    /** A thread's packing buffers, grown when needed and then reused (no allocation in steady state). */
     private static final class Local {
-        float[] ap = new float[0];
+        float[] ap = new float[0], bp = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] ap(int size) {
             if (ap.length < size) ap = new float[size];
             return ap;
         }
+
+        float[] bp(int size) {
+            if (bp.length < size) bp = new float[size];
+            return bp;
+        }
     }
 
-    /** One call's parameters and the bodies run by Parallel; reused so a steady-state call allocates nothing. */
+    /** One call's parameters and the two bodies Parallel runs; reused so a steady-state call allocates nothing. */
     private static final class Job {
         int layout;
         float[] a, b, c;
-        int aOff, bOff, cOff, M, N, K;
-        int k0, kc, panels;
-        boolean add;
-        float[] bp = new float[0];
-        float[] apShared = new float[0];
-        final Parallel.RangeBody packPanels = this::packPanels;
-        final Parallel.RangeBody rowSlices = this::computeRowUnits;
-        final Parallel.RangeBody panelRange = this::computePanels;
+        int aOff, bOff, cOff, M, N, K, panels, nkb;
+        boolean accumulate;
+        final Parallel.RangeBody rowRange = (u0, u1) -> block(u0 * MR, Math.min(M, u1 * MR), 0, panels);
+        final Parallel.RangeBody panelRange = (p0, p1) -> block(0, M, p0, p1);
 
         void clear() { a = b = c = null; }
 
-        void packPanels(int p0, int p1) {
-            for (int p = p0; p < p1; p++) packB(this, p, bp, p * kc * NR);
-        }
-
-        /** Rows [u0*MR, min(M, u1*MR)): pack A per MC-row block, then every panel against it. */
-        void computeRowUnits(int u0, int u1) {
-            int r0 = u0 * MR, r1 = Math.min(M, u1 * MR);
+        /**
+         * C[r0..r1, panels p0..p1) on this thread: per K block, pack those B panels, then per MC-row block pack A and
+         * run the micro-kernel over every (panel, row slice). Each thread packs what it uses, so one fork/join per call.
+         */
+        void block(int r0, int r1, int p0, int p1) {
+            if (r0 >= r1 || p0 >= p1) return;
             Local loc = LOCALS.get();
-            float[] ap = loc.ap(MC * kc);
-            for (int ic = r0; ic < r1; ic += MC) {
-                int ie = Math.min(r1, ic + MC);
-                for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++) packA(this, i0, Math.min(MR, ie - i0), ap, s * kc * MR);
-                for (int p = 0; p < panels; p++) {
-                    int bBase = p * kc * NR;
-                    for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
-                        tile(this, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, loc.tile);
+            int kcMax = (K + nkb - 1) / nkb;
+            float[] ap = loc.ap(MC * kcMax), bp = loc.bp((p1 - p0) * kcMax * NR), scratch = loc.tile;
+            for (int kb = 0; kb < nkb; kb++) {
+                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
+                int k0 = (int) ((long) K * kb / nkb), kc = (int) ((long) K * (kb + 1) / nkb) - k0;
+                boolean add = accumulate || kb > 0;
+                for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int ie = Math.min(r1, ic + MC);
+                    for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++) packA(this, k0, kc, i0, Math.min(MR, ie - i0), ap, s * kc * MR);
+                    for (int p = p0; p < p1; p++) {
+                        int bBase = (p - p0) * kc * NR;
+                        for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
+                            tile(this, kc, add, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, scratch);
+                    }
                 }
-            }
-        }
-
-        /** Panels [p0,p1) against all rows (A packed once by the caller into apShared): used when M is small. */
-        void computePanels(int p0, int p1) {
-            Local loc = LOCALS.get();
-            for (int p = p0; p < p1; p++) {
-                int bBase = p * kc * NR;
-                packB(this, p, bp, bBase);
-                for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++)
-                    tile(this, apShared, s * kc * MR, bp, bBase, i0, Math.min(MR, M - i0), p * NR, loc.tile);
             }
         }
     }
@@ -104,33 +101,16 @@ final class Sgemm {
         Job job = JOBS.get();
         job.layout = layout;
         job.a = a; job.aOff = aOff; job.b = b; job.bOff = bOff; job.c = c; job.cOff = cOff;
-        job.M = M; job.N = N; job.K = K;
-        int panels = (N + NR - 1) / NR;
-        job.panels = panels;
-        int nkb = (K + KC - 1) / KC;
-        int kcMax = (K + nkb - 1) / nkb;
-        if (job.bp.length < panels * kcMax * NR) job.bp = new float[panels * kcMax * NR];
+        job.M = M; job.N = N; job.K = K; job.accumulate = accumulate;
+        job.panels = (N + NR - 1) / NR;
+        job.nkb = (K + KC - 1) / KC;
         int units = (M + MR - 1) / MR;
-        int threads = Parallel.threads();
         int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
-        // Few row slices per thread but many panels: split the columns instead of the rows.
-        boolean splitN = threads > 1 && units < 4 * threads && panels >= 2 * threads;
-        if (splitN && job.apShared.length < units * MR * kcMax) job.apShared = new float[units * MR * kcMax];
         try {
-            for (int kb = 0; kb < nkb; kb++) {
-                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
-                int k0 = (int) ((long) K * kb / nkb), k1 = (int) ((long) K * (kb + 1) / nkb);
-                job.k0 = k0;
-                job.kc = k1 - k0;
-                job.add = accumulate || kb > 0;
-                if (splitN) {
-                    for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++) packA(job, i0, Math.min(MR, M - i0), job.apShared, s * job.kc * MR);
-                    Parallel.forRange(panels, grain, job.panelRange);
-                } else {
-                    Parallel.forRange(panels, grain, job.packPanels);
-                    Parallel.forRange(units, grain, job.rowSlices);
-                }
-            }
+            // Split the longer side: each thread packs the whole of the other operand's block for itself, a cost
+            // of 1/(its share of the split side) relative to its compute.
+            if (Parallel.threads() > 1 && (long) job.panels * NR > (long) units * MR) Parallel.forRange(job.panels, grain, job.panelRange);
+            else Parallel.forRange(units, grain, job.rowRange);
         } finally {
             job.clear(); // do not keep the caller's arrays reachable
         }
@@ -146,20 +126,20 @@ final class Sgemm {
 
     // ---- packing: the only place the three layouts differ ----
 
-    /** Packs panel p (columns [p*NR, p*NR+NR), zero padded) of B for rows [k0, k0+kc) into bp[dst..], k-major. */
-    static void packB(Job j, int p, float[] bp, int dst) {
-        int j0 = p * NR, nr = Math.min(NR, j.N - j0), kc = j.kc, N = j.N, K = j.K;
+    /** Packs panel p (columns [p*NR, p*NR+NR), zero padded) of op(B) for rows [k0, k0+kc) into bp[dst..], k-major. */
+    static void packB(Job j, int k0, int kc, int p, float[] bp, int dst) {
+        int j0 = p * NR, nr = Math.min(NR, j.N - j0), N = j.N, K = j.K;
         float[] b = j.b;
         if (j.layout == NT) {
             // b is (N,K): column n of op(B) is row n of b
             for (int jj = 0; jj < nr; jj++) {
-                int src = j.bOff + (j0 + jj) * K + j.k0;
+                int src = j.bOff + (j0 + jj) * K + k0;
                 for (int k = 0; k < kc; k++) bp[dst + k * NR + jj] = b[src + k];
             }
             if (nr < NR) for (int k = 0; k < kc; k++) java.util.Arrays.fill(bp, dst + k * NR + nr, dst + k * NR + NR, 0f);
         } else {
             // b is (K,N)
-            int src = j.bOff + j.k0 * N + j0;
+            int src = j.bOff + k0 * N + j0;
             if (nr == NR) {
                 for (int k = 0; k < kc; k++, src += N) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst + k * NR);
@@ -175,13 +155,12 @@ final class Sgemm {
     }
 
     /** Packs rows [i0, i0+mr) of op(A) (zero padded to MR) for columns [k0, k0+kc) into ap[dst..], k-major. */
-    static void packA(Job j, int i0, int mr, float[] ap, int dst) {
-        int kc = j.kc;
+    static void packA(Job j, int k0, int kc, int i0, int mr, float[] ap, int dst) {
         float[] a = j.a;
         if (j.layout == TN) {
             // a is (K,M): row i of op(A) is column i of a
             int M = j.M;
-            int src = j.aOff + j.k0 * M + i0;
+            int src = j.aOff + k0 * M + i0;
             if (mr == MR) {
                 for (int k = 0; k < kc; k++, src += M) {
                     int d = dst + k * MR;
@@ -199,7 +178,7 @@ final class Sgemm {
             // a is (M,K)
             int K = j.K;
             for (int r = 0; r < mr; r++) {
-                int src = j.aOff + (i0 + r) * K + j.k0;
+                int src = j.aOff + (i0 + r) * K + k0;
                 for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
             }
             for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
@@ -209,18 +188,18 @@ final class Sgemm {
     // ---- compute ----
 
     /** One MR x NR tile of C at (i0, j0); edge tiles go through a scratch tile so the micro-kernel never masks. */
-    private static void tile(Job j, float[] ap, int aBase, float[] bp, int bBase, int i0, int mr, int j0, float[] scratch) {
+    private static void tile(Job j, int kc, boolean add, float[] ap, int aBase, float[] bp, int bBase, int i0, int mr, int j0, float[] scratch) {
         int N = j.N;
         int nr = Math.min(NR, N - j0);
         int cIdx = j.cOff + i0 * N + j0;
         if (mr == MR && nr == NR) {
-            kernel(ap, aBase, bp, bBase, j.kc, j.c, cIdx, N, j.add);
+            kernel(ap, aBase, bp, bBase, kc, j.c, cIdx, N, add);
         } else {
-            kernel(ap, aBase, bp, bBase, j.kc, scratch, 0, NR, false);
+            kernel(ap, aBase, bp, bBase, kc, scratch, 0, NR, false);
             float[] c = j.c;
             for (int r = 0; r < mr; r++) {
                 int ci = cIdx + r * N, ti = r * NR;
-                if (j.add) for (int jj = 0; jj < nr; jj++) c[ci + jj] += scratch[ti + jj];
+                if (add) for (int jj = 0; jj < nr; jj++) c[ci + jj] += scratch[ti + jj];
                 else System.arraycopy(scratch, ti, c, ci, nr);
             }
         }
