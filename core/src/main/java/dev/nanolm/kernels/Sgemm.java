@@ -11,12 +11,18 @@ final class Sgemm {
     /** Micro-tile: MR rows x NR columns; 6 x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast fits 16 ymm. */
     static final int MR = 6;
     static final int NR = 2 * L;
-    /** K block: one packed B panel slice (KC x NR floats) stays in L1 while all row slices of a block use it. */
-    static final int KC = Integer.getInteger("nanolm.sgemm.kc", 256);
+    /**
+     * Longest K block (blocks are balanced: K=1024 gives 2 x 512). Each block after the first reloads and stores C, a
+     * cache miss per tile on big C; 512 halves those against 256 and measured as fast or faster (the B panel,
+     * KC x NR floats = 32 KB, then streams from L2, which the 6x16 tile's 15 bytes per cycle allows).
+     */
+    static final int KC = 512;
     /** Row block (multiple of MR): the packed A block (MC x KC floats) stays in L2 across all B panels. */
-    static final int MC = Integer.getInteger("nanolm.sgemm.mc", 96);
+    static final int MC = 96;
     /** Below this M*N*K, packing costs more than it saves: plain vectorised loops. */
     static final long SMALL = 16L * 16 * 16;
+    /** Up to this many rows of C, plain loops beat packing B (which costs as much as M=1 rows of compute). */
+    static final int DIRECT_M = 2;
     /** Below this M*N*K, waking a worker costs more than it saves (a few microseconds of work). */
     static final long PARALLEL_MIN = 1L << 18;
 
@@ -53,6 +59,8 @@ final class Sgemm {
         boolean accumulate;
         final Parallel.RangeBody rowRange = (u0, u1) -> block(u0 * MR, Math.min(M, u1 * MR), 0, panels);
         final Parallel.RangeBody panelRange = (p0, p1) -> block(0, M, p0, p1);
+        final Parallel.RangeBody columnRange = (p0, p1) -> small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate,
+                p0 * NR, Math.min(N, p1 * NR));
 
         void clear() { a = b = c = null; }
 
@@ -72,7 +80,7 @@ final class Sgemm {
                 for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int ie = Math.min(r1, ic + MC);
-                    for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++) packA(this, k0, kc, i0, Math.min(MR, ie - i0), ap, s * kc * MR);
+                    packABlock(this, k0, kc, ic, ie, ap);
                     for (int p = p0; p < p1; p++) {
                         int bBase = (p - p0) * kc * NR;
                         for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
@@ -94,8 +102,9 @@ final class Sgemm {
             return;
         }
         long work = (long) M * N * K;
+        int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
         if (work < SMALL) {
-            small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
+            small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate, 0, N);
             return;
         }
         Job job = JOBS.get();
@@ -105,8 +114,12 @@ final class Sgemm {
         job.panels = (N + NR - 1) / NR;
         job.nkb = (K + KC - 1) / KC;
         int units = (M + MR - 1) / MR;
-        int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
         try {
+            if (M <= DIRECT_M) {
+                // One or two rows (generation, one token at a time): packing B would cost as much as the product.
+                Parallel.forRange(job.panels, grain, job.columnRange);
+                return;
+            }
             // Split the longer side: each thread packs the whole of the other operand's block for itself, a cost
             // of 1/(its share of the split side) relative to its compute.
             if (Parallel.threads() > 1 && (long) job.panels * NR > (long) units * MR) Parallel.forRange(job.panels, grain, job.panelRange);
@@ -154,34 +167,36 @@ final class Sgemm {
         }
     }
 
-    /** Packs rows [i0, i0+mr) of op(A) (zero padded to MR) for columns [k0, k0+kc) into ap[dst..], k-major. */
-    static void packA(Job j, int k0, int kc, int i0, int mr, float[] ap, int dst) {
+    /** Packs rows [i0, i1) of op(A) for columns [k0, k0+kc) as consecutive MR-row slices (the last zero padded), k-major. */
+    static void packABlock(Job j, int k0, int kc, int i0, int i1, float[] ap) {
         float[] a = j.a;
+        int fullEnd = i0 + (i1 - i0) / MR * MR;
         if (j.layout == TN) {
-            // a is (K,M): row i of op(A) is column i of a
+            // a is (K,M): row i of op(A) is column i of a. Walk a row of a once, dealing 6 floats to each slice:
+            // one pass over a's memory instead of one per slice (rows of a are M floats apart, often pages apart).
             int M = j.M;
-            int src = j.aOff + k0 * M + i0;
-            if (mr == MR) {
-                for (int k = 0; k < kc; k++, src += M) {
-                    int d = dst + k * MR;
+            for (int k = 0; k < kc; k++) {
+                int src = j.aOff + (k0 + k) * M + i0, d = k * MR;
+                for (int i = i0; i < fullEnd; i += MR, src += MR, d += kc * MR) {
                     ap[d] = a[src]; ap[d + 1] = a[src + 1]; ap[d + 2] = a[src + 2];
                     ap[d + 3] = a[src + 3]; ap[d + 4] = a[src + 4]; ap[d + 5] = a[src + 5];
                 }
-            } else {
-                for (int k = 0; k < kc; k++, src += M) {
-                    int d = dst + k * MR;
-                    for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
+                if (fullEnd < i1) {
+                    int mr = i1 - fullEnd;
+                    for (int r = 0; r < MR; r++) ap[d + r] = r < mr ? a[src + r] : 0f;
                 }
             }
         } else {
-            // a is (M,K)
+            // a is (M,K): each row of a is contiguous in k
             int K = j.K;
-            for (int r = 0; r < mr; r++) {
-                int src = j.aOff + (i0 + r) * K + k0;
-                for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
+            for (int i = i0, dst = 0; i < i1; i += MR, dst += kc * MR) {
+                int mr = Math.min(MR, i1 - i);
+                for (int r = 0; r < mr; r++) {
+                    int src = j.aOff + (i + r) * K + k0;
+                    for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
+                }
+                for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
             }
-            for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
         }
     }
 
@@ -254,20 +269,22 @@ final class Sgemm {
 
     // ---- small problems: vectorised loops, no packing, no threads ----
 
+    /** C[:, j0..j1) by plain vectorised loops: dot products for NT, rows of B scaled and added for NN and TN. */
     static void small(int layout, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                      int M, int N, int K, boolean accumulate) {
+                      int M, int N, int K, boolean accumulate, int j0, int j1) {
+        int w = j1 - j0;
         for (int i = 0; i < M; i++) {
-            int ci = cOff + i * N;
+            int ci = cOff + i * N + j0;
             if (layout == NT) {
-                for (int jj = 0; jj < N; jj++) {
-                    float s = dot(a, aOff + i * K, b, bOff + jj * K, K);
+                for (int jj = 0; jj < w; jj++) {
+                    float s = dot(a, aOff + i * K, b, bOff + (j0 + jj) * K, K);
                     c[ci + jj] = accumulate ? c[ci + jj] + s : s;
                 }
             } else {
-                if (!accumulate) java.util.Arrays.fill(c, ci, ci + N, 0f);
+                if (!accumulate) java.util.Arrays.fill(c, ci, ci + w, 0f);
                 for (int k = 0; k < K; k++) {
                     float aik = layout == TN ? a[aOff + k * M + i] : a[aOff + i * K + k];
-                    axpy(aik, b, bOff + k * N, c, ci, N);
+                    axpy(aik, b, bOff + k * N + j0, c, ci, w);
                 }
             }
         }
