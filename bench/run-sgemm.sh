@@ -2,7 +2,8 @@
 # SGEMM benchmark, nanolm vs libtorch (DJL, offline) on the same shapes/layouts/threads, ending with the table
 # "shape layout threads nanolm_GFLOPS libtorch_GFLOPS ratio".
 #   bench/run-sgemm.sh            careful JMH run (one fork per shape/layout/threads/impl; ~15 min)
-#   bench/run-sgemm.sh --quick    JMH with short iterations (~6 min)
+#   bench/run-sgemm.sh --quick    JMH with short iterations (~8 min)
+#   (SgemmReport options: --shapes MxKxN,.. --layouts NN,.. --threads 1,2 --no-dw)
 #   bench/run-sgemm.sh --fast     no JMH: SgemmQuick times a few reps of each (~2 min), for iterating
 # Run it on an otherwise idle machine (PERF-NOTES cliff 3).
 set -euo pipefail

@@ -1,6 +1,8 @@
 // Runs SgemmBench through JMH (the four model shapes x NN/NT/TN, plus the weight-gradient TN shapes) and prints
-// "shape layout threads nanolm_GFLOPS libtorch_GFLOPS ratio". Usage: SgemmReport [--quick] [extra JMH options ignored]
-// --quick: shorter warm-up and measurement (for a first look; the default is the careful run).
+// "shape layout threads nanolm_GFLOPS libtorch_GFLOPS ratio".
+// Usage: SgemmReport [--quick] [--shapes 768x128x128,...] [--layouts NN,TN] [--threads 1,2] [--no-dw]
+// --quick: shorter warm-up and measurement (a first look; the default is the careful run). --shapes/--layouts
+// replace the default model shapes; --no-dw drops the weight-gradient shapes.
 package dev.nanolm.bench;
 
 import org.openjdk.jmh.results.RunResult;
@@ -19,10 +21,14 @@ import java.util.Map;
 
 public final class SgemmReport {
     public static void main(String[] args) throws RunnerException {
-        boolean quick = List.of(args).contains("--quick");
+        List<String> a = List.of(args);
+        boolean quick = a.contains("--quick");
+        String[] shapes = a.contains("--shapes") ? a.get(a.indexOf("--shapes") + 1).split(",") : SgemmShapes.SHAPES;
+        String[] layouts = a.contains("--layouts") ? a.get(a.indexOf("--layouts") + 1).split(",") : SgemmShapes.LAYOUTS;
+        String[] threads = a.contains("--threads") ? a.get(a.indexOf("--threads") + 1).split(",") : new String[] {"1", "2"};
         List<RunResult> results = new ArrayList<>();
-        results.addAll(run(quick, SgemmShapes.SHAPES, SgemmShapes.LAYOUTS));
-        results.addAll(run(quick, SgemmShapes.DW_SHAPES, new String[] {"TN"}));
+        results.addAll(run(quick, shapes, layouts, threads));
+        if (!a.contains("--no-dw")) results.addAll(run(quick, SgemmShapes.DW_SHAPES, new String[] {"TN"}, threads));
 
         // key "shape layout threads" -> [nanolm ms, libtorch ms]
         Map<String, double[]> table = new LinkedHashMap<>();
@@ -44,11 +50,13 @@ public final class SgemmReport {
         }
     }
 
-    private static Collection<RunResult> run(boolean quick, String[] shapes, String[] layouts) throws RunnerException {
+    private static Collection<RunResult> run(boolean quick, String[] shapes, String[] layouts, String[] threads)
+            throws RunnerException {
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include(SgemmBench.class.getName() + ".matmul")
                 .param("shape", shapes)
-                .param("layout", layouts);
+                .param("layout", layouts)
+                .param("threads", threads);
         if (quick) opt.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                       .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
         return new Runner(opt.build()).run();

@@ -1,8 +1,10 @@
 // The one shared pool of worker threads: splits a range [0,n) into threads() contiguous chunks, runs the
-// first on the caller and the rest on parked daemon workers. Parks instead of spinning (PERF-NOTES cliff 3).
+// first on the caller and the rest on parked daemon workers. Parks instead of spinning (PERF-NOTES cliff 3),
+// and the caller takes back chunks whose worker has not woken yet, so a busy core costs no scheduler tick.
 package dev.nanolm.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,7 +56,8 @@ public final class Parallel {
 
     /**
      * Runs body over [0,n) split into threads() contiguous chunks (chunk c = [c*n/t, (c+1)*n/t)), the first on the
-     * calling thread, and returns when all are done. Runs body(0,n) inline when n < grain or n < threads().
+     * calling thread, and returns when all are done. A chunk whose worker has not started it by the time the caller
+     * finishes its own runs on the caller too. Runs body(0,n) inline when n < grain or n < threads().
      * When the workers are unavailable (a nested call, or another thread is using them) the same chunks run
      * one after another on the caller, so results never depend on who ran what. An exception thrown by a chunk
      * is rethrown here once all chunks have finished (the lowest-numbered failing chunk's; others suppressed).
@@ -92,13 +95,16 @@ public final class Parallel {
         final int threads;
         final Worker[] workers;
         final AtomicInteger pending = new AtomicInteger();
+        /** errors[c]: what chunk c threw in the current call, whoever ran it. */
+        final Throwable[] errors;
         volatile Thread caller;
 
         Pool(int threads) {
             this.threads = threads;
+            this.errors = new Throwable[threads];
             this.workers = new Worker[threads - 1];
             for (int i = 0; i < workers.length; i++) {
-                workers[i] = new Worker(this, "nanolm-worker-" + (i + 1));
+                workers[i] = new Worker(this, i + 1, "nanolm-worker-" + (i + 1));
                 workers[i].start();
             }
         }
@@ -108,18 +114,29 @@ public final class Parallel {
             caller = me;
             pending.set(t - 1);
             for (int w = 1; w < t; w++) workers[w - 1].submit(chunkStart(n, t, w), chunkStart(n, t, w + 1), body);
-            Throwable err = null;
             try {
                 body.run(0, chunkStart(n, t, 1));
             } catch (Throwable e) {
-                err = e;
+                errors[0] = e;
             }
-            // Must wait even if our chunk failed: the workers still use body and the pool.
+            // A worker that has not woken up yet (its core busy with something else) would make us wait for a
+            // scheduler tick: take its chunk back and run it here. The chunks stay the same, so do the results.
+            for (int w = 1; w < t; w++) {
+                if (!workers[w - 1].take()) continue;
+                try {
+                    body.run(chunkStart(n, t, w), chunkStart(n, t, w + 1));
+                } catch (Throwable e) {
+                    errors[w] = e;
+                }
+                pending.decrementAndGet();
+            }
+            // Must wait even if a chunk failed: the workers still use body and the pool.
             while (pending.get() != 0) LockSupport.park(this);
-            for (Worker w : workers) {
-                Throwable e = w.error;
+            Throwable err = null;
+            for (int c = 0; c < t; c++) {
+                Throwable e = errors[c];
                 if (e == null) continue;
-                w.error = null;
+                errors[c] = null;
                 if (err == null) err = e;
                 else if (err != e) err.addSuppressed(e);
             }
@@ -135,22 +152,33 @@ public final class Parallel {
 
     private static final class Worker extends Thread {
         private final Pool pool;
-        private volatile RangeBody body;
+        private final int chunk;
+        /** Odd: a chunk is waiting to be taken; whoever moves it to the next even value runs it. */
+        private final AtomicLong ticket = new AtomicLong();
         private volatile boolean stopped;
+        private RangeBody body;
         private int start, end;
-        volatile Throwable error;
 
-        Worker(Pool pool, String name) {
+        Worker(Pool pool, int chunk, String name) {
             super(name);
             this.pool = pool;
+            this.chunk = chunk;
             setDaemon(true);
         }
 
+        /** Called by the owner only, when the previous chunk is finished. */
         void submit(int start, int end, RangeBody body) {
             this.start = start;
             this.end = end;
-            this.body = body; // volatile write publishes start/end
+            this.body = body;
+            ticket.incrementAndGet(); // even -> odd: publishes the fields above
             LockSupport.unpark(this);
+        }
+
+        /** Claims the waiting chunk for the caller; false if this worker already has it. */
+        boolean take() {
+            long t = ticket.get();
+            return (t & 1) == 1 && ticket.compareAndSet(t, t + 1);
         }
 
         void retire() {
@@ -161,18 +189,20 @@ public final class Parallel {
         @Override
         public void run() {
             while (true) {
-                RangeBody b = body;
-                if (b == null) {
+                long t = ticket.get();
+                if ((t & 1) == 0) {
                     if (stopped) return;
                     LockSupport.park(this);
                     continue;
                 }
+                if (!ticket.compareAndSet(t, t + 1)) continue; // the caller took it back
+                RangeBody b = body;
+                body = null; // do not keep the caller's arrays reachable
                 try {
                     b.run(start, end);
                 } catch (Throwable e) {
-                    error = e;
+                    pool.errors[chunk] = e;
                 }
-                body = null;
                 if (pool.pending.decrementAndGet() == 0) LockSupport.unpark(pool.caller);
             }
         }

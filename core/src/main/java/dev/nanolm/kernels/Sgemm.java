@@ -11,12 +11,18 @@ final class Sgemm {
     /** Micro-tile: MR rows x NR columns; 6 x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast fits 16 ymm. */
     static final int MR = 6;
     static final int NR = 2 * L;
-    /** K block: one packed B panel slice (KC x NR floats) stays in L1 while all row slices of a block use it. */
-    static final int KC = Integer.getInteger("nanolm.sgemm.kc", 256);
+    /**
+     * Longest K block (blocks are balanced: K=1024 gives 2 x 512). Each block after the first reloads and stores C, a
+     * cache miss per tile on big C; 512 halves those against 256 and measured as fast or faster (the B panel,
+     * KC x NR floats = 32 KB, then streams from L2, which the 6x16 tile's 15 bytes per cycle allows).
+     */
+    static final int KC = 512;
     /** Row block (multiple of MR): the packed A block (MC x KC floats) stays in L2 across all B panels. */
-    static final int MC = Integer.getInteger("nanolm.sgemm.mc", 96);
+    static final int MC = 96;
     /** Below this M*N*K, packing costs more than it saves: plain vectorised loops. */
     static final long SMALL = 16L * 16 * 16;
+    /** Up to this many rows of C, plain loops beat packing B (which costs as much as M=1 rows of compute). */
+    static final int DIRECT_M = 2;
     /** Below this M*N*K, waking a worker costs more than it saves (a few microseconds of work). */
     static final long PARALLEL_MIN = 1L << 18;
 
@@ -24,64 +30,63 @@ final class Sgemm {
 
     private Sgemm() {}
 
-    // ---- per-thread buffers: a caller's packed B and job description; each thread's packed A and edge tile ----
+    // ---- per-thread state: the job description of a caller; the packed blocks and edge tile of every thread ----
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
     private static final ThreadLocal<Local> LOCALS = ThreadLocal.withInitial(Local::new);
 
+    /** A thread's packing buffers, grown when needed and then reused (no allocation in steady state). */
     private static final class Local {
-        float[] ap = new float[0];
+        float[] ap = new float[0], bp = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] ap(int size) {
             if (ap.length < size) ap = new float[size];
             return ap;
         }
+
+        float[] bp(int size) {
+            if (bp.length < size) bp = new float[size];
+            return bp;
+        }
     }
 
-    /** One call's parameters and the bodies run by Parallel; reused so a steady-state call allocates nothing. */
+    /** One call's parameters and the two bodies Parallel runs; reused so a steady-state call allocates nothing. */
     private static final class Job {
         int layout;
         float[] a, b, c;
-        int aOff, bOff, cOff, M, N, K;
-        int k0, kc, panels;
-        boolean add;
-        float[] bp = new float[0];
-        float[] apShared = new float[0];
-        final Parallel.RangeBody packPanels = this::packPanels;
-        final Parallel.RangeBody rowSlices = this::computeRowUnits;
-        final Parallel.RangeBody panelRange = this::computePanels;
+        int aOff, bOff, cOff, M, N, K, panels, nkb;
+        boolean accumulate;
+        final Parallel.RangeBody rowRange = (u0, u1) -> block(u0 * MR, Math.min(M, u1 * MR), 0, panels);
+        final Parallel.RangeBody panelRange = (p0, p1) -> block(0, M, p0, p1);
+        final Parallel.RangeBody columnRange = (p0, p1) -> small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate,
+                p0 * NR, Math.min(N, p1 * NR));
 
         void clear() { a = b = c = null; }
 
-        void packPanels(int p0, int p1) {
-            for (int p = p0; p < p1; p++) packB(this, p, bp, p * kc * NR);
-        }
-
-        /** Rows [u0*MR, min(M, u1*MR)): pack A per MC-row block, then every panel against it. */
-        void computeRowUnits(int u0, int u1) {
-            int r0 = u0 * MR, r1 = Math.min(M, u1 * MR);
+        /**
+         * C[r0..r1, panels p0..p1) on this thread: per K block, pack those B panels, then per MC-row block pack A and
+         * run the micro-kernel over every (panel, row slice). Each thread packs what it uses, so one fork/join per call.
+         */
+        void block(int r0, int r1, int p0, int p1) {
+            if (r0 >= r1 || p0 >= p1) return;
             Local loc = LOCALS.get();
-            float[] ap = loc.ap(MC * kc);
-            for (int ic = r0; ic < r1; ic += MC) {
-                int ie = Math.min(r1, ic + MC);
-                for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++) packA(this, i0, Math.min(MR, ie - i0), ap, s * kc * MR);
-                for (int p = 0; p < panels; p++) {
-                    int bBase = p * kc * NR;
-                    for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
-                        tile(this, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, loc.tile);
+            int kcMax = (K + nkb - 1) / nkb;
+            float[] ap = loc.ap(MC * kcMax), bp = loc.bp((p1 - p0) * kcMax * NR), scratch = loc.tile;
+            for (int kb = 0; kb < nkb; kb++) {
+                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
+                int k0 = (int) ((long) K * kb / nkb), kc = (int) ((long) K * (kb + 1) / nkb) - k0;
+                boolean add = accumulate || kb > 0;
+                for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int ie = Math.min(r1, ic + MC);
+                    packABlock(this, k0, kc, ic, ie, ap);
+                    for (int p = p0; p < p1; p++) {
+                        int bBase = (p - p0) * kc * NR;
+                        for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
+                            tile(this, kc, add, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, scratch);
+                    }
                 }
-            }
-        }
-
-        /** Panels [p0,p1) against all rows (A packed once by the caller into apShared): used when M is small. */
-        void computePanels(int p0, int p1) {
-            Local loc = LOCALS.get();
-            for (int p = p0; p < p1; p++) {
-                int bBase = p * kc * NR;
-                packB(this, p, bp, bBase);
-                for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++)
-                    tile(this, apShared, s * kc * MR, bp, bBase, i0, Math.min(MR, M - i0), p * NR, loc.tile);
             }
         }
     }
@@ -97,40 +102,28 @@ final class Sgemm {
             return;
         }
         long work = (long) M * N * K;
+        int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
         if (work < SMALL) {
-            small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
+            small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate, 0, N);
             return;
         }
         Job job = JOBS.get();
         job.layout = layout;
         job.a = a; job.aOff = aOff; job.b = b; job.bOff = bOff; job.c = c; job.cOff = cOff;
-        job.M = M; job.N = N; job.K = K;
-        int panels = (N + NR - 1) / NR;
-        job.panels = panels;
-        int nkb = (K + KC - 1) / KC;
-        int kcMax = (K + nkb - 1) / nkb;
-        if (job.bp.length < panels * kcMax * NR) job.bp = new float[panels * kcMax * NR];
+        job.M = M; job.N = N; job.K = K; job.accumulate = accumulate;
+        job.panels = (N + NR - 1) / NR;
+        job.nkb = (K + KC - 1) / KC;
         int units = (M + MR - 1) / MR;
-        int threads = Parallel.threads();
-        int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : 1;
-        // Few row slices per thread but many panels: split the columns instead of the rows.
-        boolean splitN = threads > 1 && units < 4 * threads && panels >= 2 * threads;
-        if (splitN && job.apShared.length < units * MR * kcMax) job.apShared = new float[units * MR * kcMax];
         try {
-            for (int kb = 0; kb < nkb; kb++) {
-                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
-                int k0 = (int) ((long) K * kb / nkb), k1 = (int) ((long) K * (kb + 1) / nkb);
-                job.k0 = k0;
-                job.kc = k1 - k0;
-                job.add = accumulate || kb > 0;
-                if (splitN) {
-                    for (int i0 = 0, s = 0; i0 < M; i0 += MR, s++) packA(job, i0, Math.min(MR, M - i0), job.apShared, s * job.kc * MR);
-                    Parallel.forRange(panels, grain, job.panelRange);
-                } else {
-                    Parallel.forRange(panels, grain, job.packPanels);
-                    Parallel.forRange(units, grain, job.rowSlices);
-                }
+            if (M <= DIRECT_M) {
+                // One or two rows (generation, one token at a time): packing B would cost as much as the product.
+                Parallel.forRange(job.panels, grain, job.columnRange);
+                return;
             }
+            // Split the longer side: each thread packs the whole of the other operand's block for itself, a cost
+            // of 1/(its share of the split side) relative to its compute.
+            if (Parallel.threads() > 1 && (long) job.panels * NR > (long) units * MR) Parallel.forRange(job.panels, grain, job.panelRange);
+            else Parallel.forRange(units, grain, job.rowRange);
         } finally {
             job.clear(); // do not keep the caller's arrays reachable
         }
@@ -146,20 +139,20 @@ final class Sgemm {
 
     // ---- packing: the only place the three layouts differ ----
 
-    /** Packs panel p (columns [p*NR, p*NR+NR), zero padded) of B for rows [k0, k0+kc) into bp[dst..], k-major. */
-    static void packB(Job j, int p, float[] bp, int dst) {
-        int j0 = p * NR, nr = Math.min(NR, j.N - j0), kc = j.kc, N = j.N, K = j.K;
+    /** Packs panel p (columns [p*NR, p*NR+NR), zero padded) of op(B) for rows [k0, k0+kc) into bp[dst..], k-major. */
+    static void packB(Job j, int k0, int kc, int p, float[] bp, int dst) {
+        int j0 = p * NR, nr = Math.min(NR, j.N - j0), N = j.N, K = j.K;
         float[] b = j.b;
         if (j.layout == NT) {
             // b is (N,K): column n of op(B) is row n of b
             for (int jj = 0; jj < nr; jj++) {
-                int src = j.bOff + (j0 + jj) * K + j.k0;
+                int src = j.bOff + (j0 + jj) * K + k0;
                 for (int k = 0; k < kc; k++) bp[dst + k * NR + jj] = b[src + k];
             }
             if (nr < NR) for (int k = 0; k < kc; k++) java.util.Arrays.fill(bp, dst + k * NR + nr, dst + k * NR + NR, 0f);
         } else {
             // b is (K,N)
-            int src = j.bOff + j.k0 * N + j0;
+            int src = j.bOff + k0 * N + j0;
             if (nr == NR) {
                 for (int k = 0; k < kc; k++, src += N) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst + k * NR);
@@ -174,53 +167,54 @@ final class Sgemm {
         }
     }
 
-    /** Packs rows [i0, i0+mr) of op(A) (zero padded to MR) for columns [k0, k0+kc) into ap[dst..], k-major. */
-    static void packA(Job j, int i0, int mr, float[] ap, int dst) {
-        int kc = j.kc;
+    /** Packs rows [i0, i1) of op(A) for columns [k0, k0+kc) as consecutive MR-row slices (the last zero padded), k-major. */
+    static void packABlock(Job j, int k0, int kc, int i0, int i1, float[] ap) {
         float[] a = j.a;
+        int fullEnd = i0 + (i1 - i0) / MR * MR;
         if (j.layout == TN) {
-            // a is (K,M): row i of op(A) is column i of a
+            // a is (K,M): row i of op(A) is column i of a. Walk a row of a once, dealing 6 floats to each slice:
+            // one pass over a's memory instead of one per slice (rows of a are M floats apart, often pages apart).
             int M = j.M;
-            int src = j.aOff + j.k0 * M + i0;
-            if (mr == MR) {
-                for (int k = 0; k < kc; k++, src += M) {
-                    int d = dst + k * MR;
+            for (int k = 0; k < kc; k++) {
+                int src = j.aOff + (k0 + k) * M + i0, d = k * MR;
+                for (int i = i0; i < fullEnd; i += MR, src += MR, d += kc * MR) {
                     ap[d] = a[src]; ap[d + 1] = a[src + 1]; ap[d + 2] = a[src + 2];
                     ap[d + 3] = a[src + 3]; ap[d + 4] = a[src + 4]; ap[d + 5] = a[src + 5];
                 }
-            } else {
-                for (int k = 0; k < kc; k++, src += M) {
-                    int d = dst + k * MR;
-                    for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
+                if (fullEnd < i1) {
+                    int mr = i1 - fullEnd;
+                    for (int r = 0; r < MR; r++) ap[d + r] = r < mr ? a[src + r] : 0f;
                 }
             }
         } else {
-            // a is (M,K)
+            // a is (M,K): each row of a is contiguous in k
             int K = j.K;
-            for (int r = 0; r < mr; r++) {
-                int src = j.aOff + (i0 + r) * K + j.k0;
-                for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
+            for (int i = i0, dst = 0; i < i1; i += MR, dst += kc * MR) {
+                int mr = Math.min(MR, i1 - i);
+                for (int r = 0; r < mr; r++) {
+                    int src = j.aOff + (i + r) * K + k0;
+                    for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = a[src + k];
+                }
+                for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
             }
-            for (int r = mr; r < MR; r++) for (int k = 0; k < kc; k++) ap[dst + k * MR + r] = 0f;
         }
     }
 
     // ---- compute ----
 
     /** One MR x NR tile of C at (i0, j0); edge tiles go through a scratch tile so the micro-kernel never masks. */
-    private static void tile(Job j, float[] ap, int aBase, float[] bp, int bBase, int i0, int mr, int j0, float[] scratch) {
+    private static void tile(Job j, int kc, boolean add, float[] ap, int aBase, float[] bp, int bBase, int i0, int mr, int j0, float[] scratch) {
         int N = j.N;
         int nr = Math.min(NR, N - j0);
         int cIdx = j.cOff + i0 * N + j0;
         if (mr == MR && nr == NR) {
-            kernel(ap, aBase, bp, bBase, j.kc, j.c, cIdx, N, j.add);
+            kernel(ap, aBase, bp, bBase, kc, j.c, cIdx, N, add);
         } else {
-            kernel(ap, aBase, bp, bBase, j.kc, scratch, 0, NR, false);
+            kernel(ap, aBase, bp, bBase, kc, scratch, 0, NR, false);
             float[] c = j.c;
             for (int r = 0; r < mr; r++) {
                 int ci = cIdx + r * N, ti = r * NR;
-                if (j.add) for (int jj = 0; jj < nr; jj++) c[ci + jj] += scratch[ti + jj];
+                if (add) for (int jj = 0; jj < nr; jj++) c[ci + jj] += scratch[ti + jj];
                 else System.arraycopy(scratch, ti, c, ci, nr);
             }
         }
@@ -275,20 +269,22 @@ final class Sgemm {
 
     // ---- small problems: vectorised loops, no packing, no threads ----
 
+    /** C[:, j0..j1) by plain vectorised loops: dot products for NT, rows of B scaled and added for NN and TN. */
     static void small(int layout, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                      int M, int N, int K, boolean accumulate) {
+                      int M, int N, int K, boolean accumulate, int j0, int j1) {
+        int w = j1 - j0;
         for (int i = 0; i < M; i++) {
-            int ci = cOff + i * N;
+            int ci = cOff + i * N + j0;
             if (layout == NT) {
-                for (int jj = 0; jj < N; jj++) {
-                    float s = dot(a, aOff + i * K, b, bOff + jj * K, K);
+                for (int jj = 0; jj < w; jj++) {
+                    float s = dot(a, aOff + i * K, b, bOff + (j0 + jj) * K, K);
                     c[ci + jj] = accumulate ? c[ci + jj] + s : s;
                 }
             } else {
-                if (!accumulate) java.util.Arrays.fill(c, ci, ci + N, 0f);
+                if (!accumulate) java.util.Arrays.fill(c, ci, ci + w, 0f);
                 for (int k = 0; k < K; k++) {
                     float aik = layout == TN ? a[aOff + k * M + i] : a[aOff + i * K + k];
-                    axpy(aik, b, bOff + k * N, c, ci, N);
+                    axpy(aik, b, bOff + k * N + j0, c, ci, w);
                 }
             }
         }

@@ -219,6 +219,9 @@ public final class VectorKernels implements Kernels {
     }
 
     // ---- GELU (tanh approximation) ----
+    // 0.5 x (1 + tanh(u)) = x * s with s = sigmoid(2u) = 1 / (1 + exp(-2u)): one EXP instead of TANH, which is ~3x
+    // slower on JDK 17 (measured 2.5 vs 0.65 ns per float), and no cancellation near u = 0. For the backward,
+    // 1 - tanh(u)^2 = 4 s (1 - s), so gelu'(x) = s + 2 x s (1 - s) du with du = K (1 + 3 A x^2).
 
     static final float GELU_K = ScalarKernels.GELU_K;
     static final float GELU_A = 0.044715f;
@@ -229,21 +232,19 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void geluForwardRange(float[] x, float[] out, int i0, int i1) {
-        FloatVector k = FloatVector.broadcast(S, GELU_K), ka = FloatVector.broadcast(S, GELU_K * GELU_A);
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        // -2u = x (-2K - 2KA x^2)
+        FloatVector m2k = FloatVector.broadcast(S, -2f * GELU_K), m2ka = FloatVector.broadcast(S, -2f * GELU_K * GELU_A);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = i0, vend = i0 + S.loopBound(i1 - i0);
         for (; i < vend; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            // u = K x + K A x^3 = x (K + K A x^2)
-            FloatVector u = v.mul(v.mul(v).fma(ka, k));
-            FloatVector t = u.lanewise(VectorOperators.TANH);
-            FloatVector hv = v.mul(half);
-            t.fma(hv, hv).intoArray(out, i);
+            FloatVector e = v.mul(v.mul(v).fma(m2ka, m2k)).lanewise(VectorOperators.EXP);
+            v.div(e.add(one)).intoArray(out, i);
         }
         for (; i < i1; i++) {
             float v = x[i];
-            float t = (float) Math.tanh(GELU_K * (v + GELU_A * v * v * v));
-            out[i] = 0.5f * v * (1f + t);
+            float e = (float) Math.exp(v * (-2f * GELU_K + -2f * GELU_K * GELU_A * v * v));
+            out[i] = v / (1f + e);
         }
     }
 
@@ -253,28 +254,26 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void geluBackwardRange(float[] x, float[] dout, float[] dx, int i0, int i1) {
-        FloatVector k = FloatVector.broadcast(S, GELU_K), ka = FloatVector.broadcast(S, GELU_K * GELU_A);
-        FloatVector ka3 = FloatVector.broadcast(S, 3f * GELU_K * GELU_A);
-        FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
+        FloatVector m2k = FloatVector.broadcast(S, -2f * GELU_K), m2ka = FloatVector.broadcast(S, -2f * GELU_K * GELU_A);
+        FloatVector k = FloatVector.broadcast(S, GELU_K), ka3 = FloatVector.broadcast(S, 3f * GELU_K * GELU_A);
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
         int i = i0, vend = i0 + S.loopBound(i1 - i0);
         for (; i < vend; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector v2 = v.mul(v);
-            FloatVector u = v.mul(v2.fma(ka, k));
-            FloatVector t = u.lanewise(VectorOperators.TANH);
-            FloatVector du = v2.fma(ka3, k);                       // K (1 + 3 A x^2)
-            FloatVector hv = v.mul(half);
-            // g = 0.5 (1 + t) + 0.5 x (1 - t^2) du
-            FloatVector g = t.fma(half, half).add(hv.mul(one.sub(t.mul(t))).mul(du));
+            FloatVector e = v.mul(v2.fma(m2ka, m2k)).lanewise(VectorOperators.EXP);
+            FloatVector sg = one.div(e.add(one));
+            FloatVector du = v2.fma(ka3, k);
+            // g = s (1 + 2 x (1 - s) du)
+            FloatVector g = sg.mul(v.mul(two).mul(one.sub(sg)).fma(du, one));
             FloatVector.fromArray(S, dout, i).fma(g, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
         }
         for (; i < i1; i++) {
             float v = x[i];
-            float u = GELU_K * (v + GELU_A * v * v * v);
-            float t = (float) Math.tanh(u);
+            float e = (float) Math.exp(v * (-2f * GELU_K + -2f * GELU_K * GELU_A * v * v));
+            float sg = 1f / (1f + e);
             float du = GELU_K * (1f + 3f * GELU_A * v * v);
-            float g = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du;
-            dx[i] += dout[i] * g;
+            dx[i] += dout[i] * (sg * (1f + 2f * v * (1f - sg) * du));
         }
     }
 

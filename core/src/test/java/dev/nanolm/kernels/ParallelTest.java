@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -39,20 +42,31 @@ class ParallelTest {
         Parallel.setThreads(3);
         for (int rep = 0; rep < 20; rep++) {
             List<int[]> chunks = Collections.synchronizedList(new ArrayList<>());
-            AtomicBoolean onWorker = new AtomicBoolean(), onCaller = new AtomicBoolean();
+            Set<Thread> ranOn = Collections.synchronizedSet(new HashSet<>());
+            CountDownLatch workersStarted = new CountDownLatch(2);
             Thread caller = Thread.currentThread();
             Parallel.forRange(10, (s, e) -> {
                 chunks.add(new int[] {s, e});
-                if (Parallel.inWorker()) onWorker.set(true);
-                if (Thread.currentThread() == caller) onCaller.set(true);
+                ranOn.add(Thread.currentThread());
+                if (Parallel.inWorker()) workersStarted.countDown();
+                // The caller takes back chunks no worker has started; hold it in its own chunk so the workers do.
+                if (s == 0) await(workersStarted);
             });
             chunks.sort((x, y) -> Integer.compare(x[0], y[0]));
             assertEquals(3, chunks.size());
             assertArrayEquals(new int[] {0, 3}, chunks.get(0));
             assertArrayEquals(new int[] {3, 6}, chunks.get(1));
             assertArrayEquals(new int[] {6, 10}, chunks.get(2));
-            assertTrue(onWorker.get(), "some chunk ran on a worker");
-            assertTrue(onCaller.get(), "one chunk ran on the caller");
+            assertEquals(3, ranOn.size(), "each chunk on its own thread");
+            assertTrue(ranOn.contains(caller), "one chunk ran on the caller");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS), "workers never started");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -17,12 +17,12 @@ class SgemmTest {
 
     /**
      * (M, K, N). Sizes that are not multiples of the vector width, the 6-row micro-tile, the 96-row block or the
-     * 256 K block; tiny ones take the unpacked path, K > 256 crosses K blocks, small M with wide N splits columns.
+     * 512 K block; tiny ones and M <= 2 take the unpacked path, K > 512 crosses K blocks, N > M splits columns.
      */
     static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 13}, {7, 13, 1}, {13, 7, 33}, {6, 16, 16}, {7, 33, 65}, {33, 65, 7}, {65, 100, 17},
-        {100, 33, 13}, {12, 64, 32}, {97, 257, 49}, {200, 130, 70}, {30, 300, 100}, {7, 50, 100}, {5, 600, 130},
-        {193, 520, 31}, {40, 17, 400},
+        {100, 33, 13}, {12, 64, 32}, {97, 257, 49}, {200, 130, 70}, {50, 1030, 20}, {30, 300, 100}, {7, 50, 100}, {5, 600, 130},
+        {193, 520, 31}, {40, 17, 400}, {1, 300, 70}, {2, 200, 1000}, {3, 64, 100},
     };
 
     private static float[] random(Rng rng, int n) {
