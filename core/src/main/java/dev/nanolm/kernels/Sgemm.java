@@ -309,7 +309,7 @@ final class Sgemm {
             acc1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
         }
         for (; i < bound; i += L) acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
-        float s = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = VectorKernels.sumLanes(acc0.add(acc1)); // lane order: reduceLanes may reassociate (JDK 25)
         for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
         return s;
     }

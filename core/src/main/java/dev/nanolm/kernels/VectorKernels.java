@@ -33,6 +33,16 @@ public final class VectorKernels implements Kernels {
         Sgemm.gemm(Sgemm.TN, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
     }
 
+    /**
+     * Sum of the lanes in lane order. reduceLanes(ADD) may reassociate (it does on JDK 25, and its result then
+     * depends on whether the JIT has compiled the caller), which would break bit-identical resumed runs.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
     /** Rows per chunk below which a row-wise op stays on one thread. */
     private static int rowGrain(int C) { return Math.max(2, PARALLEL_ELEMS / Math.max(1, C)); }
 
@@ -58,25 +68,21 @@ public final class VectorKernels implements Kernels {
         return max;
     }
 
+    // exp: Math.exp gives the same bits interpreted and compiled; lanewise(EXP) does not (its intrinsic and its
+    // Java fallback differ in the last ulp), so a run's numbers would depend on JIT timing. Rows here are
+    // vocabulary-sized, so the scalar exp costs little; the max and the scaling stay vectorised.
     private static void softmaxRow(float[] x, int xi, float[] out, int oi, int C) {
         float max = rowMax(x, xi, C);
-        FloatVector vmax = FloatVector.broadcast(S, max);
-        FloatVector vs = FloatVector.zero(S);
-        int j = 0, bound = S.loopBound(C);
-        for (; j < bound; j += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xi + j).sub(vmax).lanewise(VectorOperators.EXP);
-            e.intoArray(out, oi + j);
-            vs = vs.add(e);
-        }
-        float sum = vs.reduceLanes(VectorOperators.ADD);
-        for (; j < C; j++) {
+        float sum = 0f;
+        for (int j = 0; j < C; j++) {
             float e = (float) Math.exp(x[xi + j] - max);
             out[oi + j] = e;
             sum += e;
         }
         float inv = 1f / sum;
         FloatVector vinv = FloatVector.broadcast(S, inv);
-        for (j = 0; j < bound; j += L) FloatVector.fromArray(S, out, oi + j).mul(vinv).intoArray(out, oi + j);
+        int j = 0, bound = S.loopBound(C);
+        for (; j < bound; j += L) FloatVector.fromArray(S, out, oi + j).mul(vinv).intoArray(out, oi + j);
         for (; j < C; j++) out[oi + j] *= inv;
     }
 
@@ -90,15 +96,12 @@ public final class VectorKernels implements Kernels {
 
     private static void logSoftmaxRow(float[] x, int xi, float[] out, int oi, int C) {
         float max = rowMax(x, xi, C);
-        FloatVector vmax = FloatVector.broadcast(S, max);
-        FloatVector vs = FloatVector.zero(S);
-        int j = 0, bound = S.loopBound(C);
-        for (; j < bound; j += L) vs = vs.add(FloatVector.fromArray(S, x, xi + j).sub(vmax).lanewise(VectorOperators.EXP));
-        float sum = vs.reduceLanes(VectorOperators.ADD);
-        for (; j < C; j++) sum += (float) Math.exp(x[xi + j] - max);
+        float sum = 0f;
+        for (int j = 0; j < C; j++) sum += (float) Math.exp(x[xi + j] - max);
         float lse = max + (float) Math.log(sum);
         FloatVector vl = FloatVector.broadcast(S, lse);
-        for (j = 0; j < bound; j += L) FloatVector.fromArray(S, x, xi + j).sub(vl).intoArray(out, oi + j);
+        int j = 0, bound = S.loopBound(C);
+        for (; j < bound; j += L) FloatVector.fromArray(S, x, xi + j).sub(vl).intoArray(out, oi + j);
         for (; j < C; j++) out[oi + j] = x[xi + j] - lse;
     }
 
@@ -116,7 +119,7 @@ public final class VectorKernels implements Kernels {
         int o = r * C, bound = S.loopBound(C), j;
         FloatVector vs = FloatVector.zero(S);
         for (j = 0; j < bound; j += L) vs = vs.add(FloatVector.fromArray(S, x, o + j));
-        float s = vs.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(vs);
         for (; j < C; j++) s += x[o + j];
         float m = s / C;
         FloatVector vm = FloatVector.broadcast(S, m);
@@ -125,7 +128,7 @@ public final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(S, x, o + j).sub(vm);
             vv = d.fma(d, vv);
         }
-        float v = vv.reduceLanes(VectorOperators.ADD);
+        float v = sumLanes(vv);
         for (; j < C; j++) { float d = x[o + j] - m; v += d * d; }
         float rs = (float) (1.0 / Math.sqrt(v / C + eps));
         FloatVector vr = FloatVector.broadcast(S, rs);
@@ -173,7 +176,7 @@ public final class VectorKernels implements Kernels {
             vsd = vsd.add(dn);
             vsdn = dn.fma(n, vsdn);
         }
-        float sumD = vsd.reduceLanes(VectorOperators.ADD), sumDN = vsdn.reduceLanes(VectorOperators.ADD);
+        float sumD = sumLanes(vsd), sumDN = sumLanes(vsdn);
         for (; j < C; j++) {
             float n = (x[o + j] - m) * rs;
             float dn = dout[o + j] * w[j];
@@ -219,12 +222,48 @@ public final class VectorKernels implements Kernels {
     }
 
     // ---- GELU (tanh approximation) ----
-    // 0.5 x (1 + tanh(u)) = x * s with s = sigmoid(2u) = 1 / (1 + exp(-2u)): one EXP instead of TANH, which is ~3x
-    // slower on JDK 17 (measured 2.5 vs 0.65 ns per float), and no cancellation near u = 0. For the backward,
-    // 1 - tanh(u)^2 = 4 s (1 - s), so gelu'(x) = s + 2 x s (1 - s) du with du = K (1 + 3 A x^2).
+    // tanh(u) by a rational minimax approximation (Eigen's float tanh: odd degree-13 over even degree-6, clamped
+    // to |u| <= 7.905, error a few ulp). Only +, *, /, min, max: the same bits whether the JIT has compiled the
+    // loop or not, unlike lanewise(TANH/EXP), whose intrinsic and fallback differ. The tail uses the same formula.
 
     static final float GELU_K = ScalarKernels.GELU_K;
     static final float GELU_A = 0.044715f;
+    static final float TANH_CLAMP = 7.90531110763549805f;
+    static final float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f, A5 = 1.48572235717979e-05f,
+            A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f, A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
+    static final float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f, B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
+
+    static FloatVector tanh(FloatVector u) {
+        FloatVector x = u.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.mul(A13).add(A11);
+        p = p.mul(x2).add(A9);
+        p = p.mul(x2).add(A7);
+        p = p.mul(x2).add(A5);
+        p = p.mul(x2).add(A3);
+        p = p.mul(x2).add(A1);
+        p = p.mul(x);
+        FloatVector q = x2.mul(B6).add(B4);
+        q = q.mul(x2).add(B2);
+        q = q.mul(x2).add(B0);
+        return p.div(q);
+    }
+
+    static float tanh(float u) {
+        float x = Math.min(Math.max(u, -TANH_CLAMP), TANH_CLAMP);
+        float x2 = x * x;
+        float p = x2 * A13 + A11;
+        p = p * x2 + A9;
+        p = p * x2 + A7;
+        p = p * x2 + A5;
+        p = p * x2 + A3;
+        p = p * x2 + A1;
+        p = p * x;
+        float q = x2 * B6 + B4;
+        q = q * x2 + B2;
+        q = q * x2 + B0;
+        return p / q;
+    }
 
     @Override
     public void geluForward(float[] x, float[] out, int n) {
@@ -232,19 +271,16 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void geluForwardRange(float[] x, float[] out, int i0, int i1) {
-        // -2u = x (-2K - 2KA x^2)
-        FloatVector m2k = FloatVector.broadcast(S, -2f * GELU_K), m2ka = FloatVector.broadcast(S, -2f * GELU_K * GELU_A);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = i0, vend = i0 + S.loopBound(i1 - i0);
         for (; i < vend; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector e = v.mul(v.mul(v).fma(m2ka, m2k)).lanewise(VectorOperators.EXP);
-            v.div(e.add(one)).intoArray(out, i);
+            FloatVector u = v.mul(v).mul(GELU_A).add(1f).mul(v).mul(GELU_K);      // K (x + A x^3)
+            v.mul(0.5f).mul(tanh(u).add(1f)).intoArray(out, i);
         }
         for (; i < i1; i++) {
             float v = x[i];
-            float e = (float) Math.exp(v * (-2f * GELU_K + -2f * GELU_K * GELU_A * v * v));
-            out[i] = v / (1f + e);
+            float u = (v * v * GELU_A + 1f) * v * GELU_K;
+            out[i] = v * 0.5f * (tanh(u) + 1f);
         }
     }
 
@@ -254,26 +290,22 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void geluBackwardRange(float[] x, float[] dout, float[] dx, int i0, int i1) {
-        FloatVector m2k = FloatVector.broadcast(S, -2f * GELU_K), m2ka = FloatVector.broadcast(S, -2f * GELU_K * GELU_A);
-        FloatVector k = FloatVector.broadcast(S, GELU_K), ka3 = FloatVector.broadcast(S, 3f * GELU_K * GELU_A);
-        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        // gelu'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) K (1 + 3 A x^2)
         int i = i0, vend = i0 + S.loopBound(i1 - i0);
         for (; i < vend; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector v2 = v.mul(v);
-            FloatVector e = v.mul(v2.fma(m2ka, m2k)).lanewise(VectorOperators.EXP);
-            FloatVector sg = one.div(e.add(one));
-            FloatVector du = v2.fma(ka3, k);
-            // g = s (1 + 2 x (1 - s) du)
-            FloatVector g = sg.mul(v.mul(two).mul(one.sub(sg)).fma(du, one));
-            FloatVector.fromArray(S, dout, i).fma(g, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+            FloatVector t = tanh(v2.mul(GELU_A).add(1f).mul(v).mul(GELU_K));
+            FloatVector du = v2.mul(3f * GELU_A).add(1f).mul(GELU_K);
+            FloatVector g = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(du));
+            FloatVector.fromArray(S, dout, i).mul(g).add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
         }
         for (; i < i1; i++) {
-            float v = x[i];
-            float e = (float) Math.exp(v * (-2f * GELU_K + -2f * GELU_K * GELU_A * v * v));
-            float sg = 1f / (1f + e);
-            float du = GELU_K * (1f + 3f * GELU_A * v * v);
-            dx[i] += dout[i] * (sg * (1f + 2f * v * (1f - sg) * du));
+            float v = x[i], v2 = v * v;
+            float t = tanh((v2 * GELU_A + 1f) * v * GELU_K);
+            float du = (v2 * (3f * GELU_A) + 1f) * GELU_K;
+            float g = (t + 1f) * 0.5f + v * 0.5f * (-(t * t) + 1f) * du;
+            dx[i] = dout[i] * g + dx[i];
         }
     }
 
