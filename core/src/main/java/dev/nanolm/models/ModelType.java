@@ -31,6 +31,10 @@ public final class ModelType {
                 ModelConfig::from, BigramNet::new));
         register(new Kind<>("mlp", "Bengio et al. 2003 MLP over a window of characters (makemore part 2)", ModelConfig.class,
                 ModelConfig::from, Mlp::new));
+        register(new Kind<>("gpt", "nanoGPT's GPT: pre-LayerNorm transformer, GELU MLP, tied lm_head (Let's build GPT, nanoGPT)", GptConfig.class,
+                GptConfig::from, Gpt::new));
+        register(new Kind<>("gpt-lecture", "the GPT of the 'Let's build GPT' lecture's gpt.py: per-head Linears, ReLU feed-forward, untied lm_head", GptConfig.class,
+                GptLecture::config, GptLecture::new));
     }
 
     public static void register(Kind<?> kind) { KINDS.put(kind.name(), kind); }
