@@ -1,6 +1,6 @@
 // JMH: nanolm's SGEMM and libtorch's matmul (through DJL) on the same shapes, layouts and thread counts.
 // Each parameter combination runs in its own fork, so libtorch's per-process thread count can follow `threads`.
-// Time per op is reported; SgemmReport turns it into the GFLOPS table (bench/run-sgemm.sh).
+// Each op is timed; SgemmReport turns the median time into the GFLOPS table (bench/run-sgemm.sh).
 package dev.nanolm.bench;
 
 import dev.nanolm.kernels.Kernels;
@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.*;
 import java.util.concurrent.TimeUnit;
 
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime) // every op timed: SgemmReport uses the median, robust to a busy neighbour
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -37,11 +37,13 @@ public final class SgemmReport {
             var p = r.getParams();
             String key = String.format(Locale.ROOT, "%-16s %-6s %-7s", p.getParam("shape"), p.getParam("layout"), p.getParam("threads"));
             double[] row = table.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN});
-            row[p.getParam("impl").equals("nanolm") ? 0 : 1] = r.getPrimaryResult().getScore();
+            // median op time (ms): SampleTime records every op
+            row[p.getParam("impl").equals("nanolm") ? 0 : 1] = r.getPrimaryResult().getStatistics().getPercentile(50);
             String[] d = p.getParam("shape").split("x");
             flops.put(key, 2.0 * Long.parseLong(d[0]) * Long.parseLong(d[1]) * Long.parseLong(d[2]));
         }
         System.out.println();
+        System.out.println("GFLOPS = 2*M*N*K / median op time; shape is MxKxN; ratio = nanolm / libtorch");
         System.out.printf(Locale.ROOT, "%-16s %-6s %-7s %14s %16s %6s%n", "shape", "layout", "threads", "nanolm_GFLOPS", "libtorch_GFLOPS", "ratio");
         for (var e : table.entrySet()) {
             double f = flops.get(e.getKey());

@@ -23,8 +23,11 @@ final class Sgemm {
     static final long SMALL = 16L * 16 * 16;
     /** Up to this many rows of C, plain loops beat packing B (which costs as much as M=1 rows of compute). */
     static final int DIRECT_M = 2;
-    /** Below this M*N*K, waking a worker costs more than it saves (a few microseconds of work). */
-    static final long PARALLEL_MIN = 1L << 18;
+    /**
+     * Below this M*N*K (~25 us on one core) a second thread did not pay for its wake-up in measurements; callers
+     * with many such products (attention per head) should split their batch loop with Parallel.forRange instead.
+     */
+    static final long PARALLEL_MIN = 1L << 20;
 
     static final int NN = 0, NT = 1, TN = 2;
 
