@@ -1,9 +1,10 @@
 // Incremental decoding of a GPT for sampling: each block keeps the keys and values of the positions fed so far
 // ((blockSize, C) per block, allocated once), so each new token costs one position's work, with plain loops
-// and kernel dot/axpy calls instead of a full forward through the tape.
+// and kernel calls (AttentionKernels.attendOne for the query against the cache) instead of a full forward.
 package dev.nanolm.models;
 
 import dev.nanolm.autograd.Ops;
+import dev.nanolm.kernels.AttentionKernels;
 import dev.nanolm.kernels.Kernels;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,16 +19,17 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
     record Weights(float[] wte, float[] wpe, List<BlockWeights> blocks, float[] lnfw, float[] lnfb, float[] wlm, float[] blm) {}
 
     private final int V, blockSize, C, nHead, hs;
-    private final float eps, scale;
+    private final float eps;
     private final boolean gelu;
     private final Supplier<Weights> source;
     private final Kernels k = Ops.kernels();
+    private final AttentionKernels attention = AttentionKernels.of(k);
     private Weights w;
     private int pos;
     // per block: keys and values of positions [0, pos), row t at t*C
     private final float[][] K, Vc;
     // scratch for one position, sized once
-    private final float[] x, h, qkv, y, tmp, f, att, logits, mean = new float[1], rstd = new float[1];
+    private final float[] x, h, qkv, y, tmp, f, scratch, logits, mean = new float[1], rstd = new float[1];
 
     /**
      * weights is asked again at each reset, so a decoder sees the model's current parameters (arrays the model
@@ -40,7 +42,6 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
         this.nHead = nHead;
         this.hs = C / nHead;
         this.eps = eps;
-        this.scale = (float) (1.0 / Math.sqrt(hs));
         this.gelu = gelu;
         this.source = weights;
         K = new float[nLayer][blockSize * C];
@@ -51,7 +52,7 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
         y = new float[C];
         tmp = new float[C];
         f = new float[4 * C];
-        att = new float[blockSize];
+        scratch = new float[attention.scratchSize(blockSize)];
         logits = new float[V];
         reset();
     }
@@ -76,7 +77,7 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
             linear(h, b.wqkv(), b.bqkv(), qkv, 3 * C, C);
             System.arraycopy(qkv, C, K[l], pos * C, C);
             System.arraycopy(qkv, 2 * C, Vc[l], pos * C, C);
-            for (int hd = 0; hd < nHead; hd++) attendOne(qkv, hd * hs, K[l], Vc[l], y);
+            attention.attendOne(qkv, 0, K[l], Vc[l], pos + 1, nHead, hs, C, y, 0, scratch);
             linear(y, b.wproj(), b.bproj(), tmp, C, C);
             k.axpy(1f, tmp, 0, x, 0, C);
             // MLP
@@ -91,23 +92,6 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
         linear(h, w.wlm(), w.blm(), logits, V, C);
         pos++;
         return logits.clone();
-    }
-
-    /** y[off, off+hs) = softmax over t <= pos of q.k_t / sqrt(hs), times v_t, for the head at channel offset off. */
-    private void attendOne(float[] q, int off, float[] keys, float[] values, float[] out) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t <= pos; t++) {
-            att[t] = k.dot(q, off, keys, t * C + off, hs) * scale;
-            max = Math.max(max, att[t]);
-        }
-        float sum = 0;
-        for (int t = 0; t <= pos; t++) {
-            att[t] = (float) Math.exp(att[t] - max);
-            sum += att[t];
-        }
-        java.util.Arrays.fill(out, off, off + hs, 0f);
-        float inv = 1f / sum;
-        for (int t = 0; t <= pos; t++) k.axpy(att[t] * inv, values, t * C + off, out, off, hs);
     }
 
     /** out (n) = W (n,in) @ in + b. */

@@ -292,7 +292,7 @@ class GptTest {
     @Test void tinyGptLearnsARepeatingSequence() {
         // after 0 comes 1, 2 or 3 depending on what came before the 0: the model must look back (attention)
         int[] pattern = {0, 1, 0, 2, 0, 3, 4};
-        int B = 8, T = 8, steps = 200;
+        int B = 8, T = 8, steps = 120;
         Gpt m = new Gpt(new GptConfig(5, T, 2, 2, 32, 0f, false), new Rng(20));
         AdamW opt = new AdamW(m.parameters(), 1e-2f, 0.9f, 0.99f, 1e-8f, 0.1f);
         Rng rng = new Rng(21);
