@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 final class Sgemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorKernels.S;
     static final int L = S.length();
     /** Micro-tile: MR rows x NR columns; 6 x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast fits 16 ymm. */
     static final int MR = 6;
