@@ -131,6 +131,17 @@ public final class Ops {
         return NnOps.batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
     }
 
+    /**
+     * Fused multi-head causal self-attention (nanoGPT's CausalSelfAttention between c_attn and c_proj).
+     * qkv (B,T,3C) is [q | k | v] along the last dim, each C wide and split into nHead heads of hs = C/nHead
+     * contiguous columns. Returns y (B,T,C) with head h's output in columns h*hs..(h+1)*hs, where for each head
+     * att = softmax(q k^T / sqrt(hs), j > i masked), dropout(att) (inverted, only when training and dropout > 0,
+     * drawing B*nHead seeds from rng in order), y = att v. C % nHead != 0 throws ShapeException.
+     */
+    public static Tensor causalSelfAttention(Tensor qkv, int nHead, float dropout, boolean training, Rng rng) {
+        return AttentionOps.causalSelfAttention(qkv, nHead, dropout, training, rng);
+    }
+
     // ---------------------------------------------------------------- shape and indexing
 
     /** Rows of weight (V,C) at idx, shaped (idxShape..., C) (idxShape defaults to {idx.length}). */

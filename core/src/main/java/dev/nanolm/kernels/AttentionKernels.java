@@ -1,0 +1,339 @@
+// Fused multi-head causal self-attention (nanoGPT's CausalSelfAttention core): forward and backward for qkv laid out
+// as c_attn's output, one (batch, head) pair per task, plus attendOne for sampling with a KV cache.
+package dev.nanolm.kernels;
+
+import dev.nanolm.tensor.Rng;
+import java.util.Arrays;
+
+/**
+ * The attention algorithm over a few primitives (a strided small GEMM, a causal softmax row and its backward) that
+ * {@link ScalarAttention} (reference) and {@code VectorAttention} (Vector API) implement.
+ *
+ * <p>Layout: qkv (B,T,3C) is [q | k | v] along the last dim, head h in columns h*hs..(h+1)*hs of each part
+ * (hs = C/nHead); y (B,T,C) holds head h's output in the same columns. For each (b,h):
+ * att = softmax(q k^T / sqrt(hs), j > i masked), att_d = dropout(att), y = att_d v.
+ *
+ * <p>Determinism: each (b,h) pair is computed by one thread in a fixed order, every sum runs in a fixed order (no
+ * lane reductions whose order depends on the JIT), and exp is computed with plain IEEE arithmetic, so results do not
+ * depend on the thread count nor on whether code runs interpreted or compiled. Dropout draws from one Rng per (b,h),
+ * seeded by the caller (see {@link #dropoutSeeds}), in row-major order over j <= i.
+ *
+ * <p>Buffers: the saved probabilities are (B*nHead, T, Tp) with Tp = T rounded up to {@link #lanes()}; everything
+ * else lives in per-thread scratch sized once per (T, hs) and reused.
+ */
+public abstract class AttentionKernels {
+
+    /** Rows per GEMM block: a block's scores are computed, normalised and multiplied by v while they are in cache. */
+    static final int R = 4;
+
+    private static final AttentionKernels SCALAR = new ScalarAttention();
+    private static final AttentionKernels DEFAULT = choose();
+
+    private static AttentionKernels choose() {
+        if (!"vector".equals(Kernels.get().name())) return SCALAR;
+        try {
+            return (AttentionKernels) Class.forName("dev.nanolm.kernels.VectorAttention").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return SCALAR; // Vector API module not added: correct but slow
+        }
+    }
+
+    /** The implementation matching a kernel set: the vector one unless k is the scalar reference. */
+    public static AttentionKernels of(Kernels k) {
+        return k != null && "vector".equals(k.name()) ? DEFAULT : SCALAR;
+    }
+
+    /** The implementation matching {@link Kernels#get()}. */
+    public static AttentionKernels get() { return DEFAULT; }
+
+    /** "scalar" or "vector". */
+    public abstract String name();
+
+    // ---------------------------------------------------------------- primitives
+
+    /** Padding granularity: rows of the saved probabilities and head columns in scratch are multiples of this. */
+    abstract int lanes();
+
+    /**
+     * Cm[cOff + r*ldc + c] = sum over k in [k0,k1), in increasing k, of A[aOff + r*ars + k*aks] * Bm[k*ldb + c]
+     * (one fused multiply-add per step, from 0), for r < rows, c < n. n is a multiple of lanes(); k is absolute.
+     */
+    abstract void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
+                       float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1);
+
+    /**
+     * Row x[off, off+n) of raw scores becomes softmax(x * scale); lanes [n, roundUp(n)) are set to 0 (they may hold
+     * anything before). lanes[lanesOff, lanesOff+lanes()) is scratch.
+     */
+    abstract void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff);
+
+    /**
+     * Softmax backward of one row, in place on D: with dP = D * M (M null: no dropout), D becomes
+     * dS = P * (dP - sum_j dP_j P_j) * scale over [0,n), and 0 on [n, roundUp(n)). P is 0 on [n, roundUp(n)).
+     */
+    abstract void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
+                                     float[] lanes, int lanesOff);
+
+    /** out[outOff + d] = sum over t < len, in increasing t, of p[t] * v[vOff + t*ldv + d], d < hs (fused multiply-adds from 0). */
+    abstract void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff);
+
+    // ---------------------------------------------------------------- sizes
+
+    final int pad(int n) {
+        int l = lanes();
+        return (n + l - 1) / l * l;
+    }
+
+    /** Floats needed for the probabilities saved by {@link #forward} for {@link #backward}. */
+    public final long savedSize(int B, int T, int nHead) { return (long) B * nHead * T * pad(T); }
+
+    /** Length of the scratch array {@link #attendOne} needs for len cached positions. */
+    public final int scratchSize(int len) { return pad(Math.max(len, 1)) + lanes(); }
+
+    /** One seed per (b,h) for dropout, drawn from rng in (b,h) order: the masks then do not depend on threads. */
+    public static long[] dropoutSeeds(Rng rng, int B, int nHead) {
+        long[] s = new long[B * nHead];
+        for (int i = 0; i < s.length; i++) s[i] = rng.nextLong();
+        return s;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /**
+     * y (B,T,C) = attention of qkv (B,T,3C), overwriting y. att (length {@link #savedSize}) receives the softmax
+     * probabilities (before dropout) for {@link #backward}, or is null when no backward will follow. seeds
+     * (from {@link #dropoutSeeds}) turn on inverted dropout with probability p on the probabilities; null: none.
+     */
+    public final void forward(float[] qkv, float[] y, int B, int T, int C, int nHead, float[] att, long[] seeds, float p) {
+        check(qkv, B, T, C, nHead);
+        if (y.length < B * T * C) throw new IllegalArgumentException("y too short");
+        if (att != null && att.length < savedSize(B, T, nHead)) throw new IllegalArgumentException("att too short");
+        if (B * T * C == 0) return;
+        Parallel.forRange(B * nHead, (s, e) -> {
+            Work w = Work.get(this, T, C / nHead);
+            for (int bh = s; bh < e; bh++) forwardHead(qkv, y, T, C, nHead, bh, att, seeds, p, w);
+        });
+    }
+
+    private void forwardHead(float[] qkv, float[] y, int T, int C, int nHead, int bh, float[] att, long[] seeds, float p, Work w) {
+        int b = bh / nHead, h = bh % nHead, hs = C / nHead, C3 = 3 * C, Tp = pad(T), hsP = pad(hs);
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        int row0 = b * T * C3 + h * hs; // q of (b, t=0, head h)
+        // k^T (hs, Tp) and v (T, hsP), zero padded: the B operands of the two products
+        float[] kt = w.kt, v = w.v;
+        for (int t = 0; t < T; t++) {
+            int src = row0 + t * C3;
+            for (int d = 0; d < hs; d++) {
+                kt[d * Tp + t] = qkv[src + C + d];
+                v[t * hsP + d] = qkv[src + 2 * C + d];
+            }
+            Arrays.fill(v, t * hsP + hs, (t + 1) * hsP, 0f);
+        }
+        for (int d = 0; d < hs; d++) Arrays.fill(kt, d * Tp + T, (d + 1) * Tp, 0f);
+
+        float[] P = att != null ? att : w.s;
+        int pBase = att != null ? bh * T * Tp : 0;
+        float[] Pd = seeds != null ? w.pd : P;
+        int pdBase = seeds != null ? 0 : pBase;
+        Rng rng = seeds != null ? new Rng(seeds[bh]) : null;
+        float keep = 1f / (1f - p);
+        for (int i0 = 0; i0 < T; i0 += R) {
+            int i1 = Math.min(T, i0 + R), rows = i1 - i0;
+            // scores of rows [i0,i1) against keys [0,i1): the masked upper part is computed only within this block
+            gemm(qkv, row0 + i0 * C3, C3, 1, kt, Tp, P, pBase + i0 * Tp, Tp, rows, pad(i1), 0, hs);
+            for (int i = i0; i < i1; i++) {
+                int o = pBase + i * Tp;
+                softmaxRow(P, o, i + 1, scale, w.lanes, 0);
+                zero(P, o + pad(i + 1), o + T); // later products read j > i as zeros
+                if (rng != null) {
+                    int od = pdBase + i * Tp;
+                    for (int j = 0; j <= i; j++) Pd[od + j] = rng.nextFloat() >= p ? P[o + j] * keep : 0f;
+                    Arrays.fill(Pd, od + i + 1, od + T, 0f);
+                }
+            }
+            // y rows [i0,i1) = att_d[i0:i1, 0:i1] v[0:i1]
+            gemm(Pd, pdBase + i0 * Tp, Tp, 1, v, hsP, w.o, i0 * hsP, hsP, rows, hsP, 0, i1);
+        }
+        int out0 = b * T * C + h * hs;
+        for (int t = 0; t < T; t++) System.arraycopy(w.o, t * hsP, y, out0 + t * C, hs);
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * Accumulates (+=) into dqkv (B,T,3C) the gradient of y given dy (B,T,C), from the qkv, att and seeds of the
+     * forward (same p).
+     */
+    public final void backward(float[] qkv, float[] dqkv, float[] dy, int B, int T, int C, int nHead, float[] att, long[] seeds, float p) {
+        check(qkv, B, T, C, nHead);
+        if (dqkv.length < qkv.length || dy.length < B * T * C) throw new IllegalArgumentException("dqkv or dy too short");
+        if (att == null || att.length < savedSize(B, T, nHead)) throw new IllegalArgumentException("att missing or too short");
+        if (B * T * C == 0) return;
+        Parallel.forRange(B * nHead, (s, e) -> {
+            Work w = Work.get(this, T, C / nHead);
+            for (int bh = s; bh < e; bh++) backwardHead(qkv, dqkv, dy, T, C, nHead, bh, att, seeds, p, w);
+        });
+    }
+
+    private void backwardHead(float[] qkv, float[] dqkv, float[] dy, int T, int C, int nHead, int bh, float[] att, long[] seeds, float p, Work w) {
+        int b = bh / nHead, h = bh % nHead, hs = C / nHead, C3 = 3 * C, Tp = pad(T), hsP = pad(hs);
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        int row0 = b * T * C3 + h * hs, dy0 = b * T * C + h * hs, pBase = bh * T * Tp;
+        // B operands: q, k, dy as (T, hsP) and v^T as (hs, Tp), zero padded
+        float[] q = w.q, k = w.k, g = w.dy, vt = w.vt;
+        for (int t = 0; t < T; t++) {
+            int src = row0 + t * C3, o = t * hsP;
+            System.arraycopy(qkv, src, q, o, hs);
+            System.arraycopy(qkv, src + C, k, o, hs);
+            System.arraycopy(dy, dy0 + t * C, g, o, hs);
+            Arrays.fill(q, o + hs, o + hsP, 0f);
+            Arrays.fill(k, o + hs, o + hsP, 0f);
+            Arrays.fill(g, o + hs, o + hsP, 0f);
+            for (int d = 0; d < hs; d++) vt[d * Tp + t] = qkv[src + 2 * C + d];
+        }
+        for (int d = 0; d < hs; d++) Arrays.fill(vt, d * Tp + T, (d + 1) * Tp, 0f);
+
+        // The dropout mask again (same seed, same order), and att_d = att * mask.
+        float[] M = null, Pd = att;
+        int pdBase = pBase;
+        if (seeds != null) {
+            M = w.m;
+            Pd = w.pd;
+            pdBase = 0;
+            Rng rng = new Rng(seeds[bh]);
+            float keep = 1f / (1f - p);
+            for (int i = 0; i < T; i++) {
+                int o = i * Tp;
+                for (int j = 0; j <= i; j++) {
+                    M[o + j] = rng.nextFloat() >= p ? keep : 0f;
+                    Pd[o + j] = att[pBase + o + j] * M[o + j];
+                }
+                Arrays.fill(M, o + i + 1, o + Tp, 0f);
+                Arrays.fill(Pd, o + i + 1, o + T, 0f);
+            }
+        }
+
+        float[] D = w.d, O = w.o;
+        // Row blocks: dAtt_d = dy v^T, then dS (softmax backward through the mask, times scale), then dq = dS k.
+        for (int i0 = 0; i0 < T; i0 += R) {
+            int i1 = Math.min(T, i0 + R), rows = i1 - i0;
+            gemm(dy, dy0 + i0 * C, C, 1, vt, Tp, D, i0 * Tp, Tp, rows, pad(i1), 0, hs);
+            for (int i = i0; i < i1; i++) {
+                softmaxBackwardRow(att, pBase + i * Tp, D, i * Tp, M, i * Tp, i + 1, scale, w.lanes, 0);
+                zero(D, i * Tp + pad(i + 1), i * Tp + T);
+            }
+            gemm(D, i0 * Tp, Tp, 1, k, hsP, O, i0 * hsP, hsP, rows, hsP, 0, i1);
+        }
+        addHead(O, T, hs, hsP, dqkv, row0, C3);
+        // Column blocks (rows i >= j only): dk = dS^T q, dv = att_d^T dy.
+        for (int j0 = 0; j0 < T; j0 += R) {
+            int rows = Math.min(T, j0 + R) - j0;
+            gemm(D, j0, 1, Tp, q, hsP, O, j0 * hsP, hsP, rows, hsP, j0, T);
+        }
+        addHead(O, T, hs, hsP, dqkv, row0 + C, C3);
+        for (int j0 = 0; j0 < T; j0 += R) {
+            int rows = Math.min(T, j0 + R) - j0;
+            gemm(Pd, pdBase + j0, 1, Tp, g, hsP, O, j0 * hsP, hsP, rows, hsP, j0, T);
+        }
+        addHead(O, T, hs, hsP, dqkv, row0 + 2 * C, C3);
+    }
+
+    /** a[from, to) = 0; nothing when from >= to. */
+    private static void zero(float[] a, int from, int to) {
+        if (from < to) Arrays.fill(a, from, to, 0f);
+    }
+
+    /** dst[dst0 + t*ld + d] += src[t*hsP + d]. */
+    private static void addHead(float[] src, int T, int hs, int hsP, float[] dst, int dst0, int ld) {
+        for (int t = 0; t < T; t++) {
+            int s = t * hsP, o = dst0 + t * ld;
+            for (int d = 0; d < hs; d++) dst[o + d] += src[s + d];
+        }
+    }
+
+    private static void check(float[] qkv, int B, int T, int C, int nHead) {
+        if (B < 0 || T < 0 || C < 0 || nHead <= 0 || C % nHead != 0)
+            throw new IllegalArgumentException("attention needs B, T, C >= 0 and C divisible by nHead, got B=" + B
+                    + " T=" + T + " C=" + C + " nHead=" + nHead);
+        if (qkv.length < (long) B * T * 3 * C) throw new IllegalArgumentException("qkv too short for (B,T,3C)");
+    }
+
+    // ---------------------------------------------------------------- sampling with a KV cache
+
+    /**
+     * Attention of one query position against len cached positions, all heads, no autograd: for each head h,
+     * out[outOff + h*hs + d] = sum_t softmax_t(q_h . k_t,h / sqrt(hs)) v_t,h[d], t < len.
+     * q holds the position's C query values at qOff (heads in nanoGPT's column order); kCache and vCache hold one
+     * layer's keys and values as (len, C) row-major (row t at t*C; more rows may follow and are not read).
+     * The new position's own key and value must already be in row len-1 (it attends to itself).
+     * Uses the {@link #get() default} implementation and a per-thread scratch; no dropout (inference).
+     * Gives the same values, bit for bit, as the last row of {@link #forward} over the same len positions.
+     */
+    public static void attendOne(float[] q, int qOff, float[] kCache, float[] vCache, int len, int nHead, int hs, int C,
+                                 float[] out, int outOff) {
+        AttentionKernels a = DEFAULT;
+        float[] scratch = SCRATCH.get();
+        if (scratch.length < a.scratchSize(len)) SCRATCH.set(scratch = new float[a.scratchSize(len)]);
+        a.attendOne(q, qOff, kCache, vCache, len, nHead, hs, C, out, outOff, scratch);
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** {@link #attendOne(float[], int, float[], float[], int, int, int, int, float[], int)} with this implementation and the caller's scratch (length >= {@link #scratchSize}). */
+    public final void attendOne(float[] q, int qOff, float[] kCache, float[] vCache, int len, int nHead, int hs, int C,
+                                float[] out, int outOff, float[] scratch) {
+        if (len <= 0) throw new IllegalArgumentException("attendOne needs at least one cached position, got " + len);
+        if (nHead <= 0 || hs * nHead != C) throw new IllegalArgumentException("attendOne needs C = nHead * hs, got C=" + C + " nHead=" + nHead + " hs=" + hs);
+        if (kCache.length < (long) len * C || vCache.length < (long) len * C)
+            throw new IllegalArgumentException("KV cache holds fewer than " + len + " positions of " + C);
+        if (scratch.length < scratchSize(len)) throw new IllegalArgumentException("scratch shorter than scratchSize(" + len + ")");
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        int lanesOff = pad(len); // scratch: scores [0, pad(len)), then the softmax's lane buffer
+        for (int h = 0; h < nHead; h++) {
+            int qo = qOff + h * hs, ko = h * hs;
+            // scores, as forward's GEMM computes them: one fused multiply-add chain over d per key, from 0
+            int t = 0;
+            for (; t + 4 <= len; t += 4) {
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int k0 = t * C + ko;
+                for (int d = 0; d < hs; d++) {
+                    float qd = q[qo + d];
+                    s0 = Math.fma(qd, kCache[k0 + d], s0);
+                    s1 = Math.fma(qd, kCache[k0 + C + d], s1);
+                    s2 = Math.fma(qd, kCache[k0 + 2 * C + d], s2);
+                    s3 = Math.fma(qd, kCache[k0 + 3 * C + d], s3);
+                }
+                scratch[t] = s0;
+                scratch[t + 1] = s1;
+                scratch[t + 2] = s2;
+                scratch[t + 3] = s3;
+            }
+            for (; t < len; t++) {
+                float s = 0;
+                for (int d = 0; d < hs; d++) s = Math.fma(q[qo + d], kCache[t * C + ko + d], s);
+                scratch[t] = s;
+            }
+            softmaxRow(scratch, 0, len, scale, scratch, lanesOff);
+            weightedSum(scratch, len, vCache, ko, C, hs, out, outOff + h * hs);
+        }
+    }
+
+    // ---------------------------------------------------------------- per-thread scratch
+
+    /** Per-thread buffers for one (b,h) pair, grown when (T, hs) or the implementation needs more. */
+    static final class Work {
+        private static final ThreadLocal<Work> CURRENT = ThreadLocal.withInitial(Work::new);
+        float[] q = new float[0], k = q, v = q, dy = q, o = q, kt = q, vt = q, s = q, pd = q, m = q, d = q, lanes = new float[64];
+
+        static Work get(AttentionKernels a, int T, int hs) {
+            Work w = CURRENT.get();
+            int Tp = a.pad(T), hsP = a.pad(hs);
+            int th = T * hsP, ht = hs * Tp, tt = T * Tp;
+            if (w.q.length < th) { w.q = new float[th]; w.k = new float[th]; w.v = new float[th]; w.dy = new float[th]; w.o = new float[th]; }
+            if (w.kt.length < ht) { w.kt = new float[ht]; w.vt = new float[ht]; }
+            if (w.s.length < tt) { w.s = new float[tt]; w.pd = new float[tt]; w.m = new float[tt]; w.d = new float[tt]; }
+            if (w.lanes.length < a.lanes()) w.lanes = new float[a.lanes()];
+            return w;
+        }
+    }
+}

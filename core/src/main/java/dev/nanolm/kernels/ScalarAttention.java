@@ -1,0 +1,62 @@
+// Reference attention primitives in plain loops (no padding): the fallback without the Vector API, and what
+// VectorAttention is tested against. Same fused multiply-add chains as the vector GEMM, so products agree bit for bit.
+package dev.nanolm.kernels;
+
+final class ScalarAttention extends AttentionKernels {
+
+    @Override public String name() { return "scalar"; }
+
+    @Override int lanes() { return 1; }
+
+    @Override
+    void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
+              float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1) {
+        for (int r = 0; r < rows; r++) {
+            int a = aOff + r * ars, o = cOff + r * ldc;
+            for (int c = 0; c < n; c++) {
+                float acc = 0f;
+                for (int k = k0; k < k1; k++) acc = Math.fma(A[a + k * aks], Bm[k * ldb + c], acc);
+                Cm[o + c] = acc;
+            }
+        }
+    }
+
+    @Override
+    void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            float s = x[off + j] * scale;
+            x[off + j] = s;
+            max = Math.max(max, s);
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(x[off + j] - max);
+            x[off + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < n; j++) x[off + j] *= inv;
+    }
+
+    @Override
+    void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
+                            float[] lanes, int lanesOff) {
+        float dot = 0f;
+        for (int j = 0; j < n; j++) {
+            float dp = M != null ? D[dOff + j] * M[mOff + j] : D[dOff + j];
+            D[dOff + j] = dp;
+            dot += dp * P[pOff + j];
+        }
+        for (int j = 0; j < n; j++) D[dOff + j] = P[pOff + j] * (D[dOff + j] - dot) * scale;
+    }
+
+    @Override
+    void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff) {
+        for (int d = 0; d < hs; d++) {
+            float acc = 0f;
+            for (int t = 0; t < len; t++) acc = Math.fma(p[t], v[vOff + t * ldv + d], acc);
+            out[outOff + d] = acc;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+// Vector API attention primitives: a register-blocked strided GEMM (4 rows x 2 vectors of accumulators) and causal
+// softmax rows with an exp built from IEEE arithmetic only, so compiled and interpreted code give the same bits.
+package dev.nanolm.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+final class VectorAttention extends AttentionKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    private static final float[] IOTA = new float[L];
+    static {
+        for (int i = 0; i < L; i++) IOTA[i] = i;
+    }
+
+    // exp(z) = 2^n * e^r, n = round(z / ln2), r = z - n ln2 (ln2 in two parts), e^r by Cephes' expf polynomial
+    // (rel. error < 1e-7). lanewise(EXP) would be as fast but gives other bits once C2 compiles it (SVML).
+    private static final float LOG2E = 1.44269504f, MAGIC = 12582912f /* 1.5 * 2^23: adding it rounds to an integer */;
+    private static final float NLN2_HI = -0.693145752f, NLN2_LO = -1.42860677e-6f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+                               P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    /** Below this exp(z) is under the smallest normal float: the result is flushed to 0 (also for z = -inf). */
+    private static final float EXP_LOW = -87.33f;
+
+    @Override public String name() { return "vector"; }
+
+    @Override int lanes() { return L; }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
+              float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int a = aOff + r * ars, o = cOff + r * ldc, c = 0;
+            for (; c + 2 * L <= n; c += 2 * L) micro4x2(A, a, ars, aks, Bm, c, ldb, Cm, o + c, ldc, k0, k1);
+            if (c < n) micro4x1(A, a, ars, aks, Bm, c, ldb, Cm, o + c, ldc, k0, k1);
+        }
+        for (; r < rows; r++) {
+            int a = aOff + r * ars, o = cOff + r * ldc, c = 0;
+            for (; c + 2 * L <= n; c += 2 * L) micro1x2(A, a, aks, Bm, c, ldb, Cm, o + c, k0, k1);
+            if (c < n) micro1x1(A, a, aks, Bm, c, ldb, Cm, o + c, k0, k1);
+        }
+    }
+
+    /** 4 rows x 2 vectors: per k, 2 loads of B, 4 broadcasts of A, 8 FMAs. */
+    private static void micro4x2(float[] A, int a, int ars, int aks, float[] Bm, int b, int ldb,
+                                 float[] Cm, int c, int ldc, int k0, int k1) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int k = k0; k < k1; k++) {
+            int ak = a + k * aks, bk = b + k * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, Bm, bk), b1 = FloatVector.fromArray(S, Bm, bk + L);
+            FloatVector x = FloatVector.broadcast(S, A[ak]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, A[ak + ars]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, A[ak + 2 * ars]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, A[ak + 3 * ars]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(Cm, c);
+        c01.intoArray(Cm, c + L);
+        c10.intoArray(Cm, c + ldc);
+        c11.intoArray(Cm, c + ldc + L);
+        c20.intoArray(Cm, c + 2 * ldc);
+        c21.intoArray(Cm, c + 2 * ldc + L);
+        c30.intoArray(Cm, c + 3 * ldc);
+        c31.intoArray(Cm, c + 3 * ldc + L);
+    }
+
+    private static void micro4x1(float[] A, int a, int ars, int aks, float[] Bm, int b, int ldb,
+                                 float[] Cm, int c, int ldc, int k0, int k1) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int k = k0; k < k1; k++) {
+            int ak = a + k * aks;
+            FloatVector b0 = FloatVector.fromArray(S, Bm, b + k * ldb);
+            c0 = FloatVector.broadcast(S, A[ak]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, A[ak + ars]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, A[ak + 2 * ars]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, A[ak + 3 * ars]).fma(b0, c3);
+        }
+        c0.intoArray(Cm, c);
+        c1.intoArray(Cm, c + ldc);
+        c2.intoArray(Cm, c + 2 * ldc);
+        c3.intoArray(Cm, c + 3 * ldc);
+    }
+
+    private static void micro1x2(float[] A, int a, int aks, float[] Bm, int b, int ldb, float[] Cm, int c, int k0, int k1) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int k = k0; k < k1; k++) {
+            int bk = b + k * ldb;
+            FloatVector x = FloatVector.broadcast(S, A[a + k * aks]);
+            c0 = x.fma(FloatVector.fromArray(S, Bm, bk), c0);
+            c1 = x.fma(FloatVector.fromArray(S, Bm, bk + L), c1);
+        }
+        c0.intoArray(Cm, c);
+        c1.intoArray(Cm, c + L);
+    }
+
+    private static void micro1x1(float[] A, int a, int aks, float[] Bm, int b, int ldb, float[] Cm, int c, int k0, int k1) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int k = k0; k < k1; k++) c0 = FloatVector.broadcast(S, A[a + k * aks]).fma(FloatVector.fromArray(S, Bm, b + k * ldb), c0);
+        c0.intoArray(Cm, c);
+    }
+
+    // ---------------------------------------------------------------- softmax rows
+
+    /** Lanes at and beyond n - base of the vector starting at base. */
+    private static VectorMask<Float> beyond(int n, int base) {
+        return FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (n - base));
+    }
+
+    /** Sum of a vector's lanes in lane order (reduceLanes(ADD) may add in another order once compiled). */
+    private static float laneSum(FloatVector v, float[] lanes, int lanesOff) {
+        v.intoArray(lanes, lanesOff);
+        float s = 0f;
+        for (int l = 0; l < L; l++) s += lanes[lanesOff + l];
+        return s;
+    }
+
+    @Override
+    void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff) {
+        int end = off + (n + L - 1) / L * L, last = end - L;
+        FloatVector vscale = FloatVector.broadcast(S, scale), vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = off; j < last; j += L) {
+            FloatVector s = FloatVector.fromArray(S, x, j).mul(vscale);
+            s.intoArray(x, j);
+            vmax = vmax.max(s);
+        }
+        // masked lanes become -inf, so the exp below makes them 0
+        FloatVector s = FloatVector.fromArray(S, x, last).mul(vscale).blend(Float.NEGATIVE_INFINITY, beyond(n, last - off));
+        s.intoArray(x, last);
+        vmax = vmax.max(s);
+        float max = vmax.reduceLanes(VectorOperators.MAX); // max does not depend on the order
+        FloatVector vm = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E), magic = FloatVector.broadcast(S, MAGIC);
+        FloatVector hi = FloatVector.broadcast(S, NLN2_HI), lo = FloatVector.broadcast(S, NLN2_LO);
+        FloatVector p0 = FloatVector.broadcast(S, P0), p1 = FloatVector.broadcast(S, P1), p2 = FloatVector.broadcast(S, P2),
+                    p3 = FloatVector.broadcast(S, P3), p4 = FloatVector.broadcast(S, P4), p5 = FloatVector.broadcast(S, P5);
+        for (int j = off; j < end; j += L) {
+            FloatVector z = FloatVector.fromArray(S, x, j).sub(vm);
+            FloatVector t = z.fma(log2e, magic);
+            FloatVector nf = t.sub(magic);
+            FloatVector r = nf.fma(hi, z);
+            r = nf.fma(lo, r);
+            FloatVector p = p0.fma(r, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5);
+            p = p.fma(r.mul(r), r).add(1f);
+            FloatVector two = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+            FloatVector e = p.mul(two).blend(0f, z.lt(EXP_LOW));
+            e.intoArray(x, j);
+            acc = acc.add(e);
+        }
+        FloatVector inv = FloatVector.broadcast(S, 1f / laneSum(acc, lanes, lanesOff));
+        for (int j = off; j < end; j += L) FloatVector.fromArray(S, x, j).mul(inv).intoArray(x, j);
+    }
+
+    @Override
+    void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
+                            float[] lanes, int lanesOff) {
+        int len = (n + L - 1) / L * L, last = len - L;
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < len; j += L) {
+            FloatVector dp = FloatVector.fromArray(S, D, dOff + j);
+            if (M != null) dp = dp.mul(FloatVector.fromArray(S, M, mOff + j));
+            if (j == last) dp = dp.blend(0f, beyond(n, last)); // j > i: dy.v_j is no gradient of anything
+            dp.intoArray(D, dOff + j);
+            acc = dp.fma(FloatVector.fromArray(S, P, pOff + j), acc);
+        }
+        FloatVector dot = FloatVector.broadcast(S, laneSum(acc, lanes, lanesOff)), vs = FloatVector.broadcast(S, scale);
+        for (int j = 0; j < len; j += L) {
+            FloatVector p = FloatVector.fromArray(S, P, pOff + j);
+            p.mul(FloatVector.fromArray(S, D, dOff + j).sub(dot)).mul(vs).intoArray(D, dOff + j);
+        }
+    }
+
+    // ---------------------------------------------------------------- one query (KV cache)
+
+    @Override
+    void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff) {
+        int d = 0;
+        for (; d + 2 * L <= hs; d += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            for (int t = 0; t < len; t++) {
+                int o = vOff + t * ldv + d;
+                FloatVector x = FloatVector.broadcast(S, p[t]);
+                a0 = x.fma(FloatVector.fromArray(S, v, o), a0);
+                a1 = x.fma(FloatVector.fromArray(S, v, o + L), a1);
+            }
+            a0.intoArray(out, outOff + d);
+            a1.intoArray(out, outOff + d + L);
+        }
+        for (; d + L <= hs; d += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int t = 0; t < len; t++) a0 = FloatVector.broadcast(S, p[t]).fma(FloatVector.fromArray(S, v, vOff + t * ldv + d), a0);
+            a0.intoArray(out, outOff + d);
+        }
+        for (; d < hs; d++) {
+            float acc = 0f;
+            for (int t = 0; t < len; t++) acc = Math.fma(p[t], v[vOff + t * ldv + d], acc);
+            out[outOff + d] = acc;
+        }
+    }
+}
