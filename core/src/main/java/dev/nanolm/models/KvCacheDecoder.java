@@ -112,6 +112,7 @@ final class KvCacheDecoder implements LanguageModel.Decoder {
 
     /** out (n) = W (n,in) @ in + b. */
     private void linear(float[] in, float[] W, float[] b, float[] out, int n, int inLen) {
-        for (int j = 0; j < n; j++) out[j] = k.dot(in, 0, W, j * inLen, inLen) + (b != null ? b[j] : 0f);
+        k.matmulNT(in, 0, W, 0, out, 0, 1, n, inLen, false);
+        if (b != null) k.axpy(1f, b, 0, out, 0, n);
     }
 }
