@@ -38,7 +38,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "best|last", defaultValue = "best", description = "which checkpoint (default: ${DEFAULT-VALUE})")
     String which;
 
-    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "20", description = "how many samples (default: ${DEFAULT-VALUE}; 1 for text if not given)")
+    @Option(names = "--num-samples", paramLabel = "N", description = "how many samples (default: 20 items for line models, 1 text for text models)")
     Integer numSamples;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (text models; default: a newline)")

@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class VectorKernels implements Kernels {
+    /** The one species of all kernels: the machine's preferred width (256-bit AVX2 here, 8 floats); never hard-coded. */
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** Elements of row-wise or elementwise work below which one thread does it all (a wake-up costs ~10 us). */
@@ -43,7 +44,7 @@ public final class VectorKernels implements Kernels {
         return s;
     }
 
-    /** Rows per chunk below which a row-wise op stays on one thread. */
+    /** Fewest rows worth splitting over the pool: rows * C of at least PARALLEL_ELEMS. */
     private static int rowGrain(int C) { return Math.max(2, PARALLEL_ELEMS / Math.max(1, C)); }
 
     // ---- softmax ----
