@@ -65,11 +65,15 @@ public final class Sampler {
         return Arrays.copyOfRange(seq, prompt.length, prompt.length + made);
     }
 
-    /** Feeds token seq[len-1]; when the cache is full, restarts it on the last blockSize-1 tokens (nanoGPT's crop). */
+    /**
+     * Feeds token seq[len-1]. When the cache is full, it restarts on the last half block of tokens: re-feeding a
+     * whole block after every new token (nanoGPT's crop, exact) would cost blockSize steps per token; this costs
+     * two on average, and the model still sees at least half a block of context.
+     */
     private float[] feed(LanguageModel.Decoder dec, int[] seq, int len) {
         if (dec.position() >= model.blockSize()) {
             dec.reset();
-            int from = len - model.blockSize() + 1;
+            int from = len - Math.max(1, model.blockSize() / 2);
             float[] l = null;
             for (int i = from; i < len; i++) l = dec.next(seq[i]);
             return l;
