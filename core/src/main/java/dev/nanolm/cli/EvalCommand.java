@@ -44,15 +44,12 @@ public final class EvalCommand implements Callable<Integer> {
     boolean debug;
 
     @Override public Integer call() {
-        if (!which.equals("best") && !which.equals("last")) throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
         if (batch <= 0) throw new ConfigException("--batch-size must be positive, got " + batch, "use --batch-size 64");
         if (threads > 0) Parallel.setThreads(threads);
-        RunDir rd = new RunDir(run);
-        if (!Files.isDirectory(run)) throw new DataException("no run directory at " + run, "pass the --out folder of a `nanolm train` run");
-        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
-        if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
-        Checkpoint ck = Checkpoint.load(ckPath);
-        LanguageModel model = CheckpointIO.loadModel(ck);
+        RunCheckpoint rc = RunCheckpoint.open(run, which);
+        RunDir rd = rc.run();
+        Checkpoint ck = rc.checkpoint();
+        LanguageModel model = rc.model();
         @SuppressWarnings("unchecked")
         Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
         LoadedData ld = LoadedData.load(Settings.fromMap(saved));

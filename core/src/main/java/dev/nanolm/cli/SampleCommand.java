@@ -69,20 +69,16 @@ public final class SampleCommand implements Callable<Integer> {
         if (numSamples != null && numSamples <= 0) throw new ConfigException("--num-samples must be positive, got " + numSamples, "use --num-samples 20");
         if (tokens <= 0) throw new ConfigException("--tokens must be positive, got " + tokens, "use --tokens 500");
         if (maxLength <= 0) throw new ConfigException("--max-length must be positive, got " + maxLength, "use --max-length 100");
-        if (!which.equals("best") && !which.equals("last")) throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
         Sampler.Options opts;
         try {
             opts = new Sampler.Options(temperature, topK, topP);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), "for example --temperature 0.8 --top-k 50 --top-p 0.95");
         }
-        RunDir rd = new RunDir(run);
-        if (!Files.isDirectory(run)) throw new DataException("no run directory at " + run, "pass the --out folder of a `nanolm train` run");
-        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
-        if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
-        Checkpoint ck = Checkpoint.load(ckPath);
-        LanguageModel model = CheckpointIO.loadModel(ck);
-        CharVocab vocab = CheckpointIO.vocab(ck);
+        RunCheckpoint rc = RunCheckpoint.open(run, which);
+        RunDir rd = rc.run();
+        LanguageModel model = rc.model();
+        CharVocab vocab = rc.vocab();
         PrintWriter out = spec.commandLine().getOut();
         Rng rng = new Rng(seed);
         Sampler sampler = new Sampler(model, CharVocab.BOUNDARY);

@@ -276,20 +276,7 @@ public final class Catalog {
         return best;
     }
 
-    /** Levenshtein distance (insertions, deletions, substitutions all cost 1). */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
-    }
+    static int editDistance(String a, String b) { return dev.nanolm.config.Strings.levenshtein(a, b); }
 
     private DataException unknown(String s) {
         String list = String.join(", ", names());

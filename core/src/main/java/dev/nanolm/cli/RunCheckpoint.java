@@ -1,0 +1,26 @@
+// Opens a run directory's best or last checkpoint for the commands that read runs (sample, eval),
+// with the same checks and messages everywhere.
+package dev.nanolm.cli;
+
+import dev.nanolm.checkpoint.Checkpoint;
+import dev.nanolm.config.ConfigException;
+import dev.nanolm.data.DataException;
+import dev.nanolm.models.LanguageModel;
+import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.train.CheckpointIO;
+import dev.nanolm.train.RunDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, CharVocab vocab) {
+    static RunCheckpoint open(Path dir, String which) {
+        if (!which.equals("best") && !which.equals("last"))
+            throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
+        RunDir rd = new RunDir(dir);
+        if (!Files.isDirectory(dir)) throw new DataException("no run directory at " + dir, "pass the --out folder of a `nanolm train` run");
+        Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
+        if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
+        Checkpoint ck = Checkpoint.load(ckPath);
+        return new RunCheckpoint(rd, ck, CheckpointIO.loadModel(ck), CheckpointIO.vocab(ck));
+    }
+}
