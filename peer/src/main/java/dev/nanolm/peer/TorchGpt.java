@@ -31,7 +31,7 @@ public final class TorchGpt {
     private final boolean lecture;
     private final Map<String, NDArray> p = new LinkedHashMap<>();
     private final NDArray scale;
-    private final Map<Integer, NDArray> masks = new HashMap<>(), positions = new HashMap<>();
+    private final Map<Integer, NDArray> masks = new HashMap<>();
     private boolean training;
 
     /** Copies net's parameters (a Gpt or GptLecture built with cfg) into leaves of m that record gradients. */
@@ -104,12 +104,12 @@ public final class TorchGpt {
             throw new IllegalArgumentException("need B*T = " + nB + "*" + T + " ids with T <= " + cfg.blockSize() + ", got " + idx.length);
         String wte = lecture ? "token_embedding_table.weight" : "transformer.wte.weight";
         String wpe = lecture ? "position_embedding_table.weight" : "transformer.wpe.weight";
-        NDManager cur = w(wte).getManager(); // the open scope, if any
-        NDArray pos = positions.computeIfAbsent(T, n -> {
-            int[] d = new int[n];
-            for (int t = 0; t < n; t++) d[t] = t;
-            return Torch.indices(m, d, n);
-        });
+        // made in the parameters' current manager (the open scope, if any): embedding's output belongs to its
+        // index array's manager, so cached positions would leave one (T,C) array per step in m
+        NDManager cur = w(wte).getManager();
+        int[] d = new int[T];
+        for (int t = 0; t < T; t++) d[t] = t;
+        NDArray pos = Torch.indices(cur, d, T);
         NDArray x = TorchRef.embedding(w(wte), Torch.indices(cur, idx, nB, T)).add(TorchRef.embedding(w(wpe), pos)); // (B,T,C)
         if (!lecture) x = dropout(x);
         NDArray mask = mask(T);
