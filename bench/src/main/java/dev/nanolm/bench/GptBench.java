@@ -137,6 +137,9 @@ public final class GptBench {
             printReport(Files.readAllLines(report, StandardCharsets.UTF_8));
             return;
         }
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load > 0.5)
+            System.err.printf(Locale.ROOT, "note: load average %.2f at start: other processes use the cores, timings will be noisy (PERF-NOTES cliff 3)%n", load);
         boolean torch = !side.equals("nanolm");
         if (torch) configureTorch();
         setUp(torch);
