@@ -88,11 +88,17 @@ public final class GptBench {
         GptBench b = new GptBench();
         try {
             b.parse(args);
+            b.run();
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
+        } catch (dev.nanolm.config.ConfigException e) {
+            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
+            System.exit(2);
+        } catch (dev.nanolm.data.DataException e) {
+            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
+            System.exit(1);
         }
-        b.run();
     }
 
     void parse(String[] args) {
@@ -103,13 +109,13 @@ public final class GptBench {
             switch (a) {
                 case "--preset" -> preset = v;
                 case "--iters" -> iters = positive(a, v);
-                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--warmup" -> warmup = nonNegative(a, v);
                 case "--threads" -> threads = positive(a, v);
                 case "--what" -> what = oneOf(a, v, "train", "sample", "both");
                 case "--side" -> side = oneOf(a, v, "nanolm", "libtorch", "both");
                 case "--sample-tokens" -> sampleTokens = positive(a, v);
                 case "--sample-runs" -> sampleRuns = positive(a, v);
-                case "--sample-warmup" -> sampleWarmup = Integer.parseInt(v);
+                case "--sample-warmup" -> sampleWarmup = nonNegative(a, v);
                 case "--results" -> results = Path.of(v);
                 case "--report" -> report = Path.of(v);
                 default -> {
@@ -122,8 +128,19 @@ public final class GptBench {
     }
 
     private static int positive(String opt, String v) {
-        int n = Integer.parseInt(v);
-        if (n <= 0) throw new IllegalArgumentException(opt + " must be positive, got " + v);
+        int n = nonNegative(opt, v);
+        if (n == 0) throw new IllegalArgumentException(opt + " must be positive, got " + v);
+        return n;
+    }
+
+    private static int nonNegative(String opt, String v) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a whole number, got '" + v + "'");
+        }
+        if (n < 0) throw new IllegalArgumentException(opt + " must be >= 0, got " + v);
         return n;
     }
 
