@@ -466,8 +466,8 @@ public final class GptBench {
         System.out.println("ms/iter|tok: median ms per training iteration (warm-up excluded) or per sampled token. RSS0/RSS1: the process's");
         System.out.println("resident memory before/after the row's work; peak: VmHWM during it (reset before each row; rows of one JVM share");
         System.out.println("its heap). nanolm/side: nanolm's tokens/s over the row's (> 1: nanolm faster); sampling rows are compared with");
-        System.out.println("nanolm's KV-cache sampler. Past block-size tokens nanolm's Sampler crops the context as nanoGPT does and refills its");
-        System.out.println("KV cache with the last block-size - 1 tokens for every new token, one position at a time.");
+        System.out.println("nanolm's KV-cache sampler. Past block-size tokens nanolm's Sampler crops the context as nanoGPT does: whenever the");
+        System.out.println("cache is full (every other token) it refills it with the last block-size - 1 tokens, one position at a time.");
     }
 
     private static String mb(long kb) { return kb < 0 ? "?" : Long.toString(Math.round(kb / 1024.0)); }
