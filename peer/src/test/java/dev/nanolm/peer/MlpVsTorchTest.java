@@ -138,7 +138,7 @@ class MlpVsTorchTest {
 
     private static void assertSameParams(String when, Mlp net, TorchMlp t, double atol, double rtol) {
         for (Parameter q : net.parameters())
-            Torch.assertClose(when + " " + q.name(), Torch.floats(t.p.get(q.name())), q.value().data, atol, rtol);
+            TorchAssert.assertClose(when + " " + q.name(), Torch.floats(t.p.get(q.name())), q.value().data, atol, rtol);
     }
 
     /**
@@ -171,7 +171,7 @@ class MlpVsTorchTest {
         assertTrue(loss.item() > 3 && loss.item() < 5, "initial loss " + loss.item());
         assertEquals(tloss, loss.item(), LOSS_TOL, "loss");
         for (Parameter q : params)
-            Torch.assertClose("d loss/d " + q.name(), Torch.grad(t.p.get(q.name())), q.value().grad(), ATOL, RTOL);
+            TorchAssert.assertClose("d loss/d " + q.name(), Torch.grad(t.p.get(q.name())), q.value().grad(), ATOL, RTOL);
     }
 
     @Test void fiveSgdStepsFollowTheSameLosses() {
@@ -182,7 +182,7 @@ class MlpVsTorchTest {
         MlpBn net = new MlpBn(new Rng(45));
         TorchMlp t = sgdSteps(net);
         for (Map.Entry<String, Tensor> b : net.buffers().entrySet())
-            Torch.assertClose("after 5 SGD steps " + b.getKey(), Torch.floats(t.buffers.get(b.getKey())), b.getValue().data, ATOL, RTOL);
+            TorchAssert.assertClose("after 5 SGD steps " + b.getKey(), Torch.floats(t.buffers.get(b.getKey())), b.getValue().data, ATOL, RTOL);
         // evaluation mode normalises with the running statistics in both
         net.eval();
         t.training = false;
@@ -210,7 +210,7 @@ class MlpVsTorchTest {
             // torch.optim.SGD without momentum: p -= lr * grad (grad mode is off outside the collector)
             for (NDArray p : t.p.values()) try (NDArray g = p.getGradient()) { p.subi(g.mul(lrArr)); }
         }
-        Torch.assertClose("SGD losses", theirs, ours, LOSS_TOL, RTOL);
+        TorchAssert.assertClose("SGD losses", theirs, ours, LOSS_TOL, RTOL);
         assertSameParams("after 5 SGD steps", net, t, ATOL, RTOL);
         float after = fullLoss(net);
         assertTrue(after < before, "5 SGD steps should lower the loss on all examples: " + before + " -> " + after);
@@ -239,7 +239,7 @@ class MlpVsTorchTest {
             theirs[step] = t.lossAndGrads(b[0], b[1]);
             topt.step();
         }
-        Torch.assertClose("AdamW losses", theirs, ours, LOSS_TOL, RTOL);
+        TorchAssert.assertClose("AdamW losses", theirs, ours, LOSS_TOL, RTOL);
         assertSameParams("after 3 AdamW steps", net, t, ATOL, RTOL);
     }
 }

@@ -62,11 +62,11 @@ class OpsVsTorchTest {
         }
         Tensor expected = Torch.tensor(tout);
         if (expected.numel() == 1 && out.numel() == 1) // a 0-d torch scalar and nanolm's scalar shape may differ
-            Torch.assertClose(name + " forward", expected.data, out.data, atol, rtol);
+            TorchAssert.assertClose(name + " forward", expected.data, out.data, atol, rtol);
         else
-            Torch.assertClose(name + " forward", expected, out, atol, rtol);
+            TorchAssert.assertClose(name + " forward", expected, out, atol, rtol);
         for (int i = 0; i < n; i++)
-            Torch.assertClose(name + " d/d(input " + i + ")", Torch.grad(tin[i]), in[i].grad(), atol, rtol);
+            TorchAssert.assertClose(name + " d/d(input " + i + ")", Torch.grad(tin[i]), in[i].grad(), atol, rtol);
         return out;
     }
 
@@ -195,8 +195,8 @@ class OpsVsTorchTest {
         check("batchNorm train (4,9,23)", new Tensor[] {Torch.randn(rng, 2f, 4, 9, c), randn(c), randn(c)},
                 t -> Ops.batchNorm(t[0], t[1], t[2], nrm, nrv, true, 0.1f, 1e-5f),
                 a -> TorchRef.batchNorm(a[0], a[1], a[2], trm, trv, true, 0.1f, 1e-5f));
-        Torch.assertClose("batchNorm (4,9,23) running mean", Torch.floats(trm), nrm.data, 1e-6, 1e-5);
-        Torch.assertClose("batchNorm (4,9,23) running var", Torch.floats(trv), nrv.data, 1e-6, 1e-5);
+        TorchAssert.assertClose("batchNorm (4,9,23) running mean", Torch.floats(trm), nrm.data, 1e-6, 1e-5);
+        TorchAssert.assertClose("batchNorm (4,9,23) running var", Torch.floats(trv), nrv.data, 1e-6, 1e-5);
     }
 
     @Test void batchNormTrainingWithRunningStats() {
@@ -210,8 +210,8 @@ class OpsVsTorchTest {
         check("batchNorm train (37,23)", new Tensor[] {x, randn(c), randn(c)},
                 t -> Ops.batchNorm(t[0], t[1], t[2], nrm, nrv, true, momentum, eps),
                 a -> TorchRef.batchNorm(a[0], a[1], a[2], trm, trv, true, momentum, eps));
-        Torch.assertClose("batchNorm running mean", Torch.floats(trm), nrm.data, 1e-6, 1e-5);
-        Torch.assertClose("batchNorm running var (unbiased)", Torch.floats(trv), nrv.data, 1e-6, 1e-5);
+        TorchAssert.assertClose("batchNorm running mean", Torch.floats(trm), nrm.data, 1e-6, 1e-5);
+        TorchAssert.assertClose("batchNorm running var (unbiased)", Torch.floats(trv), nrv.data, 1e-6, 1e-5);
 
         // evaluation mode then normalises with the updated running statistics
         check("batchNorm eval (37,23)", new Tensor[] {randn(37, c), randn(c), randn(c)},

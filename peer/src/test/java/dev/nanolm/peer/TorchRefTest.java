@@ -31,8 +31,8 @@ class TorchRefTest {
             y = TorchRef.geluTanh(tx);
             gc.backward(TorchRef.project(y, Torch.nd(m, r)));
         }
-        Torch.assertClose("gelu", Ref64.geluTanh(x.data), Torch.floats(y), 1e-6, 1e-5);
-        Torch.assertClose("dgelu", Ref64.geluTanhBackward(x.data, r.data), Torch.grad(tx), 1e-6, 1e-5);
+        TorchAssert.assertClose("gelu", Ref64.geluTanh(x.data), Torch.floats(y), 1e-6, 1e-5);
+        TorchAssert.assertClose("dgelu", Ref64.geluTanhBackward(x.data, r.data), Torch.grad(tx), 1e-6, 1e-5);
         // and it is not torch's exact (erf) gelu, which differs by up to ~1e-3 here
         float[] exact = Torch.floats(tx.getNDArrayInternal().gelu());
         float maxDiff = 0;
@@ -56,7 +56,7 @@ class TorchRefTest {
         Tensor x = Torch.randn(rng, 2f, 6, c);
         Tensor w = Torch.randn(rng, 1f, c), b = Torch.randn(rng, 1f, c);
         float[] y = Torch.floats(TorchRef.layerNorm(Torch.nd(m, x), Torch.nd(m, w), Torch.nd(m, b), 1e-5f));
-        Torch.assertClose("layernorm", Ref64.layerNorm(x.data, c, w.data, b.data, 1e-5), y, 1e-5, 1e-5);
+        TorchAssert.assertClose("layernorm", Ref64.layerNorm(x.data, c, w.data, b.data, 1e-5), y, 1e-5, 1e-5);
     }
 
     @Test void batchNormTrainingMatchesFormulaIncludingRunningStats() {
@@ -71,9 +71,9 @@ class TorchRefTest {
         float[] y = Torch.floats(TorchRef.batchNorm(Torch.nd(m, x), Torch.nd(m, g), Torch.nd(m, b), trm, trv, true, 0.1f, 1e-5f));
         float[] erm = rm.data.clone(), erv = rv.data.clone();
         float[] ey = Ref64.batchNormTrain(x.data, c, g.data, b.data, erm, erv, 0.1, 1e-5);
-        Torch.assertClose("batchnorm", ey, y, 1e-5, 1e-5);
-        Torch.assertClose("running_mean", erm, Torch.floats(trm), 1e-6, 1e-5);
-        Torch.assertClose("running_var", erv, Torch.floats(trv), 1e-6, 1e-5);
+        TorchAssert.assertClose("batchnorm", ey, y, 1e-5, 1e-5);
+        TorchAssert.assertClose("running_mean", erm, Torch.floats(trm), 1e-6, 1e-5);
+        TorchAssert.assertClose("running_var", erv, Torch.floats(trv), 1e-6, 1e-5);
     }
 
     @Test void embeddingGathersRows() {
@@ -85,6 +85,6 @@ class TorchRefTest {
         float[] o = Torch.floats(out);
         float[] e = new float[idx.length * 10];
         for (int i = 0; i < idx.length; i++) System.arraycopy(w.data, idx[i] * 10, e, i * 10, 10);
-        Torch.assertClose("embedding", e, o, 0, 0);
+        TorchAssert.assertClose("embedding", e, o, 0, 0);
     }
 }

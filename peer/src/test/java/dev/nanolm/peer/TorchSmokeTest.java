@@ -50,16 +50,16 @@ class TorchSmokeTest {
         }
         float[] expected = new float[t.numel()];
         for (int i = 0; i < expected.length; i++) expected[i] = 2 * t.data[i];
-        Torch.assertClose("d(sum x^2)/dx", expected, Torch.grad(x), 0, 1e-6);
+        TorchAssert.assertClose("d(sum x^2)/dx", expected, Torch.grad(x), 0, 1e-6);
         // the 0-d constant broadcasts like a scalar
-        Torch.assertClose("2*x", expected, Torch.floats(x.mul(two)), 0, 1e-6);
+        TorchAssert.assertClose("2*x", expected, Torch.floats(x.mul(two)), 0, 1e-6);
     }
 
     @Test void assertCloseFailsOutsideTolerance() {
         assertThrows(AssertionError.class,
-                () -> Torch.assertClose("x", new float[] {1f, 2f}, new float[] {1f, 2.01f}, 1e-5, 1e-4));
+                () -> TorchAssert.assertClose("x", new float[] {1f, 2f}, new float[] {1f, 2.01f}, 1e-5, 1e-4));
         assertThrows(AssertionError.class,
-                () -> Torch.assertClose("nan", new float[] {1f}, new float[] {Float.NaN}, 1e-5, 1e-4));
-        Torch.assertClose("ok", new float[] {1f, 2f}, new float[] {1f, 2.0001f}, 1e-5, 1e-4);
+                () -> TorchAssert.assertClose("nan", new float[] {1f}, new float[] {Float.NaN}, 1e-5, 1e-4));
+        TorchAssert.assertClose("ok", new float[] {1f, 2f}, new float[] {1f, 2.0001f}, 1e-5, 1e-4);
     }
 }

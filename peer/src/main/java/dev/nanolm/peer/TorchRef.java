@@ -11,11 +11,11 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-final class TorchRef {
+public final class TorchRef {
     private TorchRef() {}
 
     /** torch.nn.functional.linear: x @ w^T + b, w of shape (out, in); b may be null. */
-    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
         NDArray y = x.matMul(w.transpose());
         return b == null ? y : y.add(b);
     }
@@ -24,7 +24,7 @@ final class TorchRef {
      * F.gelu(x, approximate='tanh') = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), composed from torch ops
      * because DJL's gelu is the exact (erf) one. Constants are 0-d arrays owned by x's manager (see Torch.scalar).
      */
-    static NDArray geluTanh(NDArray x) {
+    public static NDArray geluTanh(NDArray x) {
         NDManager m = x.getManager();
         NDArray half = m.create(0.5f), one = m.create(1f);
         NDArray k = m.create((float) Math.sqrt(2 / Math.PI)), c = m.create(0.044715f);
@@ -33,13 +33,13 @@ final class TorchRef {
     }
 
     /** F.layer_norm over the last dimension. */
-    static NDArray layerNorm(NDArray x, NDArray w, NDArray b, float eps) {
+    public static NDArray layerNorm(NDArray x, NDArray w, NDArray b, float eps) {
         long c = x.getShape().get(x.getShape().dimension() - 1);
         return JniUtils.layerNorm((PtNDArray) x, new Shape(c), (PtNDArray) w, (PtNDArray) b, eps);
     }
 
     /** F.embedding(idx, weight): rows of weight, output shape idx.shape + (C). */
-    static NDArray embedding(NDArray weight, NDArray idx) {
+    public static NDArray embedding(NDArray weight, NDArray idx) {
         return JniUtils.embedding((PtNDArray) idx, (PtNDArray) weight, false);
     }
 
@@ -47,7 +47,7 @@ final class TorchRef {
      * F.cross_entropy(logits (N,C), targets, ignore_index) with mean reduction over the targets that are not
      * ignored: -sum_i log_softmax(logits)[i, t_i] / count. Ignored rows get index 0 for the gather and a zero mask.
      */
-    static NDArray crossEntropy(NDArray logits, int[] targets, int ignoreIndex) {
+    public static NDArray crossEntropy(NDArray logits, int[] targets, int ignoreIndex) {
         NDManager m = logits.getManager();
         int n = targets.length;
         long[] idx = new long[n];
@@ -69,7 +69,7 @@ final class TorchRef {
      * In training mode uses the biased batch variance and updates runningMean/runningVar in place with the
      * unbiased one: running = (1 - momentum) running + momentum batch.
      */
-    static NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta, NDArray runningMean, NDArray runningVar,
+    public static NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta, NDArray runningMean, NDArray runningVar,
                              boolean training, float momentum, float eps) {
         Shape s = x.getShape();
         long c = s.get(s.dimension() - 1);
@@ -80,11 +80,11 @@ final class TorchRef {
     }
 
     /** sum(out * r): a scalar whose gradient w.r.t. out is r, to test every element of a backward. */
-    static NDArray project(NDArray out, NDArray r) {
+    public static NDArray project(NDArray out, NDArray r) {
         return out.mul(r).sum();
     }
 
-    static NDArray asFloat(NDArray a) {
+    public static NDArray asFloat(NDArray a) {
         return a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }
 
@@ -93,14 +93,15 @@ final class TorchRef {
      * one weight-decay value per parameter (PyTorch's parameter groups). Runs outside any GradientCollector, so
      * the Number overloads are safe here (nothing is saved for backward).
      */
-    static final class AdamW {
+    public static final class AdamW {
         private final Map<String, NDArray> params;
         private final Map<String, Float> weightDecay;
         private final Map<String, NDArray> expAvg = new LinkedHashMap<>(), expAvgSq = new LinkedHashMap<>();
-        private final float lr, beta1, beta2, eps;
+        private final float beta1, beta2, eps;
+        private float lr;
         private int step;
 
-        AdamW(Map<String, NDArray> params, Map<String, Float> weightDecay, float lr, float beta1, float beta2, float eps) {
+        public AdamW(Map<String, NDArray> params, Map<String, Float> weightDecay, float lr, float beta1, float beta2, float eps) {
             this.params = params;
             this.weightDecay = weightDecay;
             this.lr = lr;
@@ -113,14 +114,25 @@ final class TorchRef {
             }
         }
 
-        void step() {
+        /** The learning rate of the next steps (a schedule sets it before each step, as nanoGPT's train.py does). */
+        public void setLr(float lr) { this.lr = lr; }
+
+        /**
+         * One update of every parameter from its gradient. Each parameter's temporaries live in a sub-manager closed
+         * at once, so that many steps (the benchmark) do not pile arrays up in the parameters' manager.
+         */
+        public void step() {
             step++;
             // Python computes these in double; torch casts the scalars to float when applying them
             double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
             double stepSize = lr / bc1, bc2Sqrt = Math.sqrt(bc2);
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue(), m = expAvg.get(e.getKey()), v = expAvgSq.get(e.getKey());
-                try (NDArray g = p.getGradient()) {
+                try (NDManager scope = p.getManager().newSubManager()) {
+                    p.tempAttach(scope);
+                    m.tempAttach(scope);
+                    v.tempAttach(scope);
+                    NDArray g = p.getGradient();
                     float wd = weightDecay.get(e.getKey());
                     if (wd != 0) p.muli(1 - lr * wd);                       // param.mul_(1 - lr * weight_decay)
                     m.addi(g.sub(m).mul(1 - beta1));                        // exp_avg.lerp_(grad, 1 - beta1)
