@@ -5,6 +5,8 @@ package dev.nanolm.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 final class Sgemm {
     static final VectorSpecies<Float> S = VectorKernels.S;
     static final int L = S.length();
@@ -54,42 +56,63 @@ final class Sgemm {
         }
     }
 
-    /** One call's parameters and the two bodies Parallel runs; reused so a steady-state call allocates nothing. */
+    /** One call's parameters and the bodies Parallel runs; reused so a steady-state call allocates nothing. */
     private static final class Job {
         int layout;
         float[] a, b, c;
         int aOff, bOff, cOff, M, N, K, panels, nkb;
         boolean accumulate;
-        final Parallel.RangeBody rowRange = (u0, u1) -> block(u0 * MR, Math.min(M, u1 * MR), 0, panels);
-        final Parallel.RangeBody panelRange = (p0, p1) -> block(0, M, p0, p1);
+        /** Row split: the K block being computed, rows per claim, number of claims, next claim to hand out. */
+        int kb, claimRows, claims;
+        final AtomicInteger nextClaim = new AtomicInteger();
+        final Parallel.RangeBody rowClaims = (t0, t1) -> claimRows();
+        final Parallel.RangeBody panelRange = (p0, p1) -> panels(p0, p1);
         final Parallel.RangeBody columnRange = (p0, p1) -> small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate,
                 p0 * NR, Math.min(N, p1 * NR));
 
         void clear() { a = b = c = null; }
 
+        int k0(int kb) { return (int) ((long) K * kb / nkb); } // balanced K blocks: block kb is [k0(kb), k0(kb+1))
+
         /**
-         * C[r0..r1, panels p0..p1) on this thread: per K block, pack those B panels, then per MC-row block pack A and
-         * run the micro-kernel over every (panel, row slice). Each thread packs what it uses, so one fork/join per call.
+         * Row split, one K block: pack all of B's block for this thread, then take row blocks from a shared counter
+         * until none is left. Whoever computes a row block computes it the same way, so the split changes no bit;
+         * taking blocks as they come keeps both cores busy when one of them is shared with another process.
          */
-        void block(int r0, int r1, int p0, int p1) {
-            if (r0 >= r1 || p0 >= p1) return;
+        void claimRows() {
+            if (nextClaim.get() >= claims) return; // all taken (a chunk the caller took back late)
+            Local loc = LOCALS.get();
+            int k0 = k0(kb), kc = k0(kb + 1) - k0;
+            boolean add = accumulate || kb > 0;
+            float[] ap = loc.ap(MC * kc), bp = loc.bp(panels * kc * NR);
+            for (int p = 0; p < panels; p++) packB(this, k0, kc, p, bp, p * kc * NR);
+            for (int blk; (blk = nextClaim.getAndIncrement()) < claims; ) {
+                int ic = blk * claimRows;
+                rowBlock(k0, kc, add, ic, Math.min(M, ic + claimRows), 0, panels, ap, bp, loc.tile);
+            }
+        }
+
+        /** Column split (N > M), panels [p0,p1) on this thread for all K blocks: pack them, then every row block. */
+        void panels(int p0, int p1) {
+            if (p0 >= p1) return;
             Local loc = LOCALS.get();
             int kcMax = (K + nkb - 1) / nkb;
-            float[] ap = loc.ap(MC * kcMax), bp = loc.bp((p1 - p0) * kcMax * NR), scratch = loc.tile;
+            float[] ap = loc.ap(MC * kcMax), bp = loc.bp((p1 - p0) * kcMax * NR);
             for (int kb = 0; kb < nkb; kb++) {
-                // Balanced K blocks; block kb covers [k0, k0+kc). Later blocks add into the C that earlier ones wrote.
-                int k0 = (int) ((long) K * kb / nkb), kc = (int) ((long) K * (kb + 1) / nkb) - k0;
+                int k0 = k0(kb), kc = k0(kb + 1) - k0;
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
-                for (int ic = r0; ic < r1; ic += MC) {
-                    int ie = Math.min(r1, ic + MC);
-                    packABlock(this, k0, kc, ic, ie, ap);
-                    for (int p = p0; p < p1; p++) {
-                        int bBase = (p - p0) * kc * NR;
-                        for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
-                            tile(this, kc, add, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, scratch);
-                    }
-                }
+                for (int ic = 0; ic < M; ic += MC) rowBlock(k0, kc, add, ic, Math.min(M, ic + MC), p0, p1, ap, bp, loc.tile);
+            }
+        }
+
+        /** Rows [ic,ie) x panels [p0,p1) (packed in bp from p0) for one K block: pack A, then the micro-kernel per tile. */
+        void rowBlock(int k0, int kc, boolean add, int ic, int ie, int p0, int p1, float[] ap, float[] bp, float[] scratch) {
+            packABlock(this, k0, kc, ic, ie, ap);
+            for (int p = p0; p < p1; p++) {
+                int bBase = (p - p0) * kc * NR;
+                for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
+                    tile(this, kc, add, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, scratch);
             }
         }
     }
@@ -116,17 +139,25 @@ final class Sgemm {
         job.M = M; job.N = N; job.K = K; job.accumulate = accumulate;
         job.panels = (N + NR - 1) / NR;
         job.nkb = (K + KC - 1) / KC;
-        int units = (M + MR - 1) / MR;
+        int threads = Parallel.threads();
         try {
             if (M <= DIRECT_M) {
                 // One or two rows (generation, one token at a time): packing B would cost as much as the product.
                 Parallel.forRange(job.panels, grain, job.columnRange);
-                return;
+            } else if (threads > 1 && grain == 1 && N > M) {
+                // Split the longer side: each thread packs all of the other operand's block for itself, which costs
+                // 1/(its share of the split side) of its compute.
+                Parallel.forRange(job.panels, job.panelRange);
+            } else {
+                // Row blocks handed out by a counter: about 4 per thread (whole 6-row slices, at most MC rows).
+                job.claimRows = threads == 1 || grain > 1 ? MC : Math.max(MR, Math.min(MC, M / (4 * threads) / MR * MR));
+                job.claims = (M + job.claimRows - 1) / job.claimRows;
+                for (int kb = 0; kb < job.nkb; kb++) {
+                    job.kb = kb;
+                    job.nextClaim.set(0);
+                    Parallel.forRange(threads, grain, job.rowClaims); // one body per thread; K blocks in order
+                }
             }
-            // Split the longer side: each thread packs the whole of the other operand's block for itself, a cost
-            // of 1/(its share of the split side) relative to its compute.
-            if (Parallel.threads() > 1 && (long) job.panels * NR > (long) units * MR) Parallel.forRange(job.panels, grain, job.panelRange);
-            else Parallel.forRange(units, grain, job.rowRange);
         } finally {
             job.clear(); // do not keep the caller's arrays reachable
         }
