@@ -1,6 +1,7 @@
 // Quick (non-JMH) timing of the fused causal self-attention, forward alone and forward+backward, against the same
 // attention composed from existing ops; GFLOPS count only the causal half of the products (2 forward, 4 backward).
 // Usage: AttentionQuick [--shapes 12x64x128x4,64x256x384x6] [--threads 1,2] [--secs 2] [--no-composed] [--dropout 0.2]
+//        [--cpu-time] (the calling thread's CPU time: steadier on a busy machine, meaningful with 1 thread only)
 package dev.nanolm.bench;
 
 import dev.nanolm.autograd.Ops;
@@ -13,6 +14,11 @@ import java.util.Locale;
 import java.util.function.Function;
 
 public final class AttentionQuick {
+    static boolean cpuTime;
+    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long now() { return cpuTime ? MX.getCurrentThreadCpuTime() : System.nanoTime(); }
+
     public static void main(String[] args) {
         String shapes = "12x64x128x4,64x256x384x6", threads = "1,2";
         double secs = 2;
@@ -25,6 +31,7 @@ public final class AttentionQuick {
                 case "--secs": secs = Double.parseDouble(args[++i]); break;
                 case "--no-composed": composed = false; break;
                 case "--dropout": dropout = Float.parseFloat(args[++i]); break;
+                case "--cpu-time": cpuTime = true; break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -81,9 +88,9 @@ public final class AttentionQuick {
         int n = 0;
         long end = System.nanoTime() + (long) (secs * 1e9);
         while ((System.nanoTime() < end || n < 3) && n < times.length) {
-            long t0 = System.nanoTime();
+            long t0 = now();
             op.run();
-            times[n++] = (System.nanoTime() - t0) * 1e-9;
+            times[n++] = (now() - t0) * 1e-9;
         }
         double[] t = Arrays.copyOf(times, n);
         Arrays.sort(t);

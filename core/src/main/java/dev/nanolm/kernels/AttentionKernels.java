@@ -83,6 +83,9 @@ public abstract class AttentionKernels {
     abstract void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
                                      float[] lanes, int lanesOff);
 
+    /** dst[dOff + t*ldd + d] += src[sOff + t*lds + d] for t < rows, d < n. */
+    abstract void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n);
+
     /** out[outOff + d] = sum over t < len, in increasing t, of p[t] * v[vOff + t*ldv + d], d < hs (fused multiply-adds from 0). */
     abstract void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff);
 
@@ -133,8 +136,7 @@ public abstract class AttentionKernels {
                 int o = base + k * w, sk = off + k * ks;
                 int c = c0;
                 if (ns == 1) {
-                    System.arraycopy(src, sk + c0, bp, o, n1 - c0);
-                    c = n1;
+                    for (; c < n1; c++) bp[o + c - c0] = src[sk + c];
                 } else {
                     for (; c < n1; c++) bp[o + c - c0] = src[sk + c * ns];
                 }
@@ -189,6 +191,8 @@ public abstract class AttentionKernels {
 
         float[] P = att != null ? att : w.s;
         int pBase = att != null ? bh * T * Tp : 0;
+        int out0 = b * T * C + h * hs;
+        boolean direct = hs == hsP; // whole vectors per head: y rows are written by the GEMM itself
         float[] Pd = seeds != null ? w.pd : P;
         int pdBase = seeds != null ? 0 : pBase;
         Rng rng = seeds != null ? new Rng(seeds[bh]) : null;
@@ -201,19 +205,19 @@ public abstract class AttentionKernels {
             for (int i = i0; i < i1; i++) {
                 int o = pBase + i * Tp;
                 softmaxRow(P, o, i + 1, w.lanes, 0);
-                zero(P, o + pad(i + 1), o + T); // later products read j > i as zeros
+                zero(P, o + pad(i + 1), o + Math.min(T, i + MR)); // the next products read j in (i, i+MR) as zeros
                 if (rng != null) {
                     int od = pdBase + i * Tp;
                     for (int j = 0; j <= i; j++) Pd[od + j] = rng.nextFloat() >= p ? P[o + j] * keep : 0f;
-                    zero(Pd, od + i + 1, od + T);
+                    zero(Pd, od + i + 1, od + Math.min(T, i + MR));
                 }
             }
             // y rows [i0,i1) = att_d[i0:i1, 0:i1] v[0:i1]
             packRows(Pd, pdBase + i0 * Tp, Tp, rows, i1, ap);
-            gemm(ap, 0, MR, v, T, hsP, 0, i1, hsP, 1f, O, i0 * hsP, hsP, rows);
+            if (direct) gemm(ap, 0, MR, v, T, hsP, 0, i1, hsP, 1f, y, out0 + i0 * C, C, rows);
+            else gemm(ap, 0, MR, v, T, hsP, 0, i1, hsP, 1f, O, i0 * hsP, hsP, rows);
         }
-        int out0 = b * T * C + h * hs;
-        for (int t = 0; t < T; t++) System.arraycopy(O, t * hsP, y, out0 + t * C, hs);
+        if (!direct) for (int t = 0; t < T; t++) System.arraycopy(O, t * hsP, y, out0 + t * C, hs);
     }
 
     // ---------------------------------------------------------------- backward
@@ -253,8 +257,8 @@ public abstract class AttentionKernels {
                     M[o + j] = rng.nextFloat() >= p ? keep : 0f;
                     Pd[o + j] = att[pBase + o + j] * M[o + j];
                 }
-                zero(M, o + i + 1, o + Tp);
-                zero(Pd, o + i + 1, o + T);
+                zero(M, o + i + 1, o + pad(i + 1));
+                zero(Pd, o + i + 1, o + Math.min(T, i + MR));
             }
         }
 
@@ -268,38 +272,30 @@ public abstract class AttentionKernels {
             gemm(ap, 0, MR, B1, hs, Tp, 0, hs, pad(i1), 1f, D, i0 * Tp, Tp, rows);
             for (int i = i0; i < i1; i++) {
                 softmaxBackwardRow(att, pBase + i * Tp, D, i * Tp, M, i * Tp, i + 1, scale, w.lanes, 0);
-                zero(D, i * Tp + pad(i + 1), i * Tp + T);
+                zero(D, i * Tp + pad(i + 1), i * Tp + Math.min(T, i + MR));
             }
             packRows(D, i0 * Tp, Tp, rows, i1, ap);
             gemm(ap, 0, MR, B2, T, hsP, 0, i1, hsP, 1f, O, i0 * hsP, hsP, rows);
         }
-        addHead(O, T, hs, hsP, dqkv, row0, C3);
+        addRows(O, 0, hsP, dqkv, row0, C3, T, hs);
         // Column blocks (rows i >= j only): dk = dS^T q, dv = att_d^T dy.
         packB(qkv, row0, C3, 1, T, hs, B1);         // q: (T, hs)
         for (int j0 = 0; j0 < T; j0 += MR) {
             int rows = Math.min(T, j0 + MR) - j0;
             gemm(D, j0 * Tp + j0, Tp, B1, T, hsP, j0, T, hsP, 1f, O, j0 * hsP, hsP, rows); // A(r,k) = dS[k, j0+r]
         }
-        addHead(O, T, hs, hsP, dqkv, row0 + C, C3);
+        addRows(O, 0, hsP, dqkv, row0 + C, C3, T, hs);
         packB(dy, dy0, C, 1, T, hs, B2);            // dy: (T, hs)
         for (int j0 = 0; j0 < T; j0 += MR) {
             int rows = Math.min(T, j0 + MR) - j0;
             gemm(Pd, pdBase + j0 * Tp + j0, Tp, B2, T, hsP, j0, T, hsP, 1f, O, j0 * hsP, hsP, rows);
         }
-        addHead(O, T, hs, hsP, dqkv, row0 + 2 * C, C3);
+        addRows(O, 0, hsP, dqkv, row0 + 2 * C, C3, T, hs);
     }
 
     /** a[from, to) = 0; nothing when from >= to. */
     private static void zero(float[] a, int from, int to) {
         if (from < to) Arrays.fill(a, from, to, 0f);
-    }
-
-    /** dst[dst0 + t*ld + d] += src[t*hsP + d]. */
-    private static void addHead(float[] src, int T, int hs, int hsP, float[] dst, int dst0, int ld) {
-        for (int t = 0; t < T; t++) {
-            int s = t * hsP, o = dst0 + t * ld;
-            for (int d = 0; d < hs; d++) dst[o + d] += src[s + d];
-        }
     }
 
     private static void check(float[] qkv, int B, int T, int C, int nHead) {

@@ -49,6 +49,12 @@ final class ScalarAttention extends AttentionKernels {
     }
 
     @Override
+    void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n) {
+        for (int t = 0; t < rows; t++)
+            for (int d = 0; d < n; d++) dst[dOff + t * ldd + d] += src[sOff + t * lds + d];
+    }
+
+    @Override
     void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff) {
         for (int d = 0; d < hs; d++) {
             float acc = 0f;

@@ -171,6 +171,17 @@ final class VectorAttention extends AttentionKernels {
     // ---------------------------------------------------------------- one query (KV cache)
 
     @Override
+    void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n) {
+        int bound = S.loopBound(n);
+        for (int t = 0; t < rows; t++) {
+            int s = sOff + t * lds, o = dOff + t * ldd, d = 0;
+            for (; d < bound; d += L)
+                FloatVector.fromArray(S, dst, o + d).add(FloatVector.fromArray(S, src, s + d)).intoArray(dst, o + d);
+            for (; d < n; d++) dst[o + d] += src[s + d];
+        }
+    }
+
+    @Override
     void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff) {
         int d = 0;
         for (; d + 2 * L <= hs; d += 2 * L) {
