@@ -23,8 +23,11 @@ import java.util.Arrays;
  */
 public abstract class AttentionKernels {
 
-    /** Rows per GEMM block: a block's scores are computed, normalised and multiplied by v while they are in cache. */
-    static final int R = 4;
+    /**
+     * Rows per GEMM block (the micro-tile height): a block's scores are computed, normalised and multiplied by v
+     * while they are in cache.
+     */
+    static final int MR = 6;
 
     private static final AttentionKernels SCALAR = new ScalarAttention();
     private static final AttentionKernels DEFAULT = choose();
@@ -54,18 +57,24 @@ public abstract class AttentionKernels {
     /** Padding granularity: rows of the saved probabilities and head columns in scratch are multiples of this. */
     abstract int lanes();
 
-    /**
-     * Cm[cOff + r*ldc + c] = sum over k in [k0,k1), in increasing k, of A[aOff + r*ars + k*aks] * Bm[k*ldb + c]
-     * (one fused multiply-add per step, from 0), for r < rows, c < n. n is a multiple of lanes(); k is absolute.
-     */
-    abstract void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
-                       float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1);
+    /** Panel width of packed B operands: 2 * lanes(). */
+    final int nr() { return 2 * lanes(); }
 
     /**
-     * Row x[off, off+n) of raw scores becomes softmax(x * scale); lanes [n, roundUp(n)) are set to 0 (they may hold
+     * Cm[cOff + r*ldc + c] = alpha * (sum over k in [k0,k1), in increasing k, of A(r,k) * B(k,c)), the sum one fused
+     * multiply-add per step from 0, for r < rows (<= MR), c < n (a multiple of lanes(); a started panel may be
+     * computed whole). A is k-major: A(r,k) = A[aOff + (k-k0)*lda + r] (packed by {@link #packRows} with lda = MR,
+     * or a column block of a row-major matrix); rows [rows, MR) may be read (they must be in bounds) but are not
+     * stored. B is packed by {@link #packB} with K rows and N columns (Np = pad(N)). alpha = 1 changes nothing.
+     */
+    abstract void gemm(float[] A, int aOff, int lda, float[] bp, int K, int Np, int k0, int k1, int n, float alpha,
+                       float[] Cm, int cOff, int ldc, int rows);
+
+    /**
+     * Row x[off, off+n) of scaled scores becomes its softmax; lanes [n, roundUp(n)) are set to 0 (they may hold
      * anything before). lanes[lanesOff, lanesOff+lanes()) is scratch.
      */
-    abstract void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff);
+    abstract void softmaxRow(float[] x, int off, int n, float[] lanes, int lanesOff);
 
     /**
      * Softmax backward of one row, in place on D: with dP = D * M (M null: no dropout), D becomes
@@ -74,10 +83,67 @@ public abstract class AttentionKernels {
     abstract void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
                                      float[] lanes, int lanesOff);
 
+    /** dst[dOff + t*ldd + d] += src[sOff + t*lds + d] for t < rows, d < n. */
+    abstract void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n);
+
     /** out[outOff + d] = sum over t < len, in increasing t, of p[t] * v[vOff + t*ldv + d], d < hs (fused multiply-adds from 0). */
     abstract void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff);
 
     // ---------------------------------------------------------------- sizes
+
+    /** Rows of a row-major matrix, k-major: ap[k*MR + r] = src[off + r*lds + k] for r < rows, k < kl; rows [rows, MR) are 0. */
+    static void packRows(float[] src, int off, int lds, int rows, int kl, float[] ap) {
+        if (rows == MR) {
+            int s0 = off, s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds, s4 = s3 + lds, s5 = s4 + lds;
+            for (int k = 0; k < kl; k++) {
+                int o = k * MR;
+                ap[o] = src[s0 + k];
+                ap[o + 1] = src[s1 + k];
+                ap[o + 2] = src[s2 + k];
+                ap[o + 3] = src[s3 + k];
+                ap[o + 4] = src[s4 + k];
+                ap[o + 5] = src[s5 + k];
+            }
+            return;
+        }
+        for (int k = 0; k < kl; k++) {
+            for (int r = 0; r < rows; r++) ap[k * MR + r] = src[off + r * lds + k];
+            for (int r = rows; r < MR; r++) ap[k * MR + r] = 0f;
+        }
+    }
+
+    /**
+     * The K x N matrix B(k,n) = src[off + k*ks + n*ns] as panels of nr() columns (zero padded to pad(N)): panel p
+     * starts at p*K*nr(), row k of it at + k*w, with w = nr(), or lanes() for a last, narrower panel.
+     */
+    final void packB(float[] src, int off, int ks, int ns, int K, int N, float[] bp) {
+        int nr = nr(), Np = pad(N);
+        if (ks == 1) {
+            // transposing: read each source column (contiguous in src) once, write it down the panel
+            for (int c0 = 0; c0 < Np; c0 += nr) {
+                int w = Math.min(nr, Np - c0), base = c0 * K, n1 = Math.min(N, c0 + w);
+                for (int c = c0; c < n1; c++) {
+                    int sc = off + c * ns, o = base + c - c0;
+                    for (int k = 0; k < K; k++) bp[o + k * w] = src[sc + k];
+                }
+                for (int c = n1; c < c0 + w; c++) for (int k = 0; k < K; k++) bp[base + c - c0 + k * w] = 0f;
+            }
+            return;
+        }
+        for (int c0 = 0; c0 < Np; c0 += nr) {
+            int w = Math.min(nr, Np - c0), base = c0 * K, n1 = Math.min(N, c0 + w);
+            for (int k = 0; k < K; k++) {
+                int o = base + k * w, sk = off + k * ks;
+                int c = c0;
+                if (ns == 1) {
+                    for (; c < n1; c++) bp[o + c - c0] = src[sk + c];
+                } else {
+                    for (; c < n1; c++) bp[o + c - c0] = src[sk + c * ns];
+                }
+                for (; c < c0 + w; c++) bp[o + c - c0] = 0f;
+            }
+        }
+    }
 
     final int pad(int n) {
         int l = lanes();
@@ -85,7 +151,7 @@ public abstract class AttentionKernels {
     }
 
     /** Floats needed for the probabilities saved by {@link #forward} for {@link #backward}. */
-    public final long savedSize(int B, int T, int nHead) { return (long) B * nHead * T * pad(T); }
+    public final long savedSize(int B, int T, int nHead) { return (long) B * nHead * T * pad(T) + MR; }
 
     /** Length of the scratch array {@link #attendOne} needs for len cached positions. */
     public final int scratchSize(int len) { return pad(Math.max(len, 1)) + lanes(); }
@@ -119,43 +185,39 @@ public abstract class AttentionKernels {
         int b = bh / nHead, h = bh % nHead, hs = C / nHead, C3 = 3 * C, Tp = pad(T), hsP = pad(hs);
         float scale = (float) (1.0 / Math.sqrt(hs));
         int row0 = b * T * C3 + h * hs; // q of (b, t=0, head h)
-        // k^T (hs, Tp) and v (T, hsP), zero padded: the B operands of the two products
-        float[] kt = w.kt, v = w.v;
-        for (int t = 0; t < T; t++) {
-            int src = row0 + t * C3;
-            for (int d = 0; d < hs; d++) {
-                kt[d * Tp + t] = qkv[src + C + d];
-                v[t * hsP + d] = qkv[src + 2 * C + d];
-            }
-            Arrays.fill(v, t * hsP + hs, (t + 1) * hsP, 0f);
-        }
-        for (int d = 0; d < hs; d++) Arrays.fill(kt, d * Tp + T, (d + 1) * Tp, 0f);
+        float[] kt = w.bp1, v = w.bp2, ap = w.ap, O = w.o;
+        packB(qkv, row0 + C, 1, C3, hs, T, kt);     // k^T: (hs, T)
+        packB(qkv, row0 + 2 * C, C3, 1, T, hs, v);  // v: (T, hs)
 
         float[] P = att != null ? att : w.s;
         int pBase = att != null ? bh * T * Tp : 0;
+        int out0 = b * T * C + h * hs;
+        boolean direct = hs == hsP; // whole vectors per head: y rows are written by the GEMM itself
         float[] Pd = seeds != null ? w.pd : P;
         int pdBase = seeds != null ? 0 : pBase;
         Rng rng = seeds != null ? new Rng(seeds[bh]) : null;
         float keep = 1f / (1f - p);
-        for (int i0 = 0; i0 < T; i0 += R) {
-            int i1 = Math.min(T, i0 + R), rows = i1 - i0;
+        for (int i0 = 0; i0 < T; i0 += MR) {
+            int i1 = Math.min(T, i0 + MR), rows = i1 - i0;
             // scores of rows [i0,i1) against keys [0,i1): the masked upper part is computed only within this block
-            gemm(qkv, row0 + i0 * C3, C3, 1, kt, Tp, P, pBase + i0 * Tp, Tp, rows, pad(i1), 0, hs);
+            packRows(qkv, row0 + i0 * C3, C3, rows, hs, ap);
+            gemm(ap, 0, MR, kt, hs, Tp, 0, hs, pad(i1), scale, P, pBase + i0 * Tp, Tp, rows);
             for (int i = i0; i < i1; i++) {
                 int o = pBase + i * Tp;
-                softmaxRow(P, o, i + 1, scale, w.lanes, 0);
-                zero(P, o + pad(i + 1), o + T); // later products read j > i as zeros
+                softmaxRow(P, o, i + 1, w.lanes, 0);
+                zero(P, o + pad(i + 1), o + Math.min(T, i + MR)); // the next products read j in (i, i+MR) as zeros
                 if (rng != null) {
                     int od = pdBase + i * Tp;
                     for (int j = 0; j <= i; j++) Pd[od + j] = rng.nextFloat() >= p ? P[o + j] * keep : 0f;
-                    Arrays.fill(Pd, od + i + 1, od + T, 0f);
+                    zero(Pd, od + i + 1, od + Math.min(T, i + MR));
                 }
             }
             // y rows [i0,i1) = att_d[i0:i1, 0:i1] v[0:i1]
-            gemm(Pd, pdBase + i0 * Tp, Tp, 1, v, hsP, w.o, i0 * hsP, hsP, rows, hsP, 0, i1);
+            packRows(Pd, pdBase + i0 * Tp, Tp, rows, i1, ap);
+            if (direct) gemm(ap, 0, MR, v, T, hsP, 0, i1, hsP, 1f, y, out0 + i0 * C, C, rows);
+            else gemm(ap, 0, MR, v, T, hsP, 0, i1, hsP, 1f, O, i0 * hsP, hsP, rows);
         }
-        int out0 = b * T * C + h * hs;
-        for (int t = 0; t < T; t++) System.arraycopy(w.o, t * hsP, y, out0 + t * C, hs);
+        if (!direct) for (int t = 0; t < T; t++) System.arraycopy(O, t * hsP, y, out0 + t * C, hs);
     }
 
     // ---------------------------------------------------------------- backward
@@ -179,19 +241,6 @@ public abstract class AttentionKernels {
         int b = bh / nHead, h = bh % nHead, hs = C / nHead, C3 = 3 * C, Tp = pad(T), hsP = pad(hs);
         float scale = (float) (1.0 / Math.sqrt(hs));
         int row0 = b * T * C3 + h * hs, dy0 = b * T * C + h * hs, pBase = bh * T * Tp;
-        // B operands: q, k, dy as (T, hsP) and v^T as (hs, Tp), zero padded
-        float[] q = w.q, k = w.k, g = w.dy, vt = w.vt;
-        for (int t = 0; t < T; t++) {
-            int src = row0 + t * C3, o = t * hsP;
-            System.arraycopy(qkv, src, q, o, hs);
-            System.arraycopy(qkv, src + C, k, o, hs);
-            System.arraycopy(dy, dy0 + t * C, g, o, hs);
-            Arrays.fill(q, o + hs, o + hsP, 0f);
-            Arrays.fill(k, o + hs, o + hsP, 0f);
-            Arrays.fill(g, o + hs, o + hsP, 0f);
-            for (int d = 0; d < hs; d++) vt[d * Tp + t] = qkv[src + 2 * C + d];
-        }
-        for (int d = 0; d < hs; d++) Arrays.fill(vt, d * Tp + T, (d + 1) * Tp, 0f);
 
         // The dropout mask again (same seed, same order), and att_d = att * mask.
         float[] M = null, Pd = att;
@@ -208,47 +257,45 @@ public abstract class AttentionKernels {
                     M[o + j] = rng.nextFloat() >= p ? keep : 0f;
                     Pd[o + j] = att[pBase + o + j] * M[o + j];
                 }
-                Arrays.fill(M, o + i + 1, o + Tp, 0f);
-                Arrays.fill(Pd, o + i + 1, o + T, 0f);
+                zero(M, o + i + 1, o + pad(i + 1));
+                zero(Pd, o + i + 1, o + Math.min(T, i + MR));
             }
         }
 
-        float[] D = w.d, O = w.o;
+        float[] D = w.d, O = w.o, ap = w.ap, B1 = w.bp1, B2 = w.bp2;
         // Row blocks: dAtt_d = dy v^T, then dS (softmax backward through the mask, times scale), then dq = dS k.
-        for (int i0 = 0; i0 < T; i0 += R) {
-            int i1 = Math.min(T, i0 + R), rows = i1 - i0;
-            gemm(dy, dy0 + i0 * C, C, 1, vt, Tp, D, i0 * Tp, Tp, rows, pad(i1), 0, hs);
+        packB(qkv, row0 + 2 * C, 1, C3, hs, T, B1); // v^T: (hs, T)
+        packB(qkv, row0 + C, C3, 1, T, hs, B2);     // k: (T, hs)
+        for (int i0 = 0; i0 < T; i0 += MR) {
+            int i1 = Math.min(T, i0 + MR), rows = i1 - i0;
+            packRows(dy, dy0 + i0 * C, C, rows, hs, ap);
+            gemm(ap, 0, MR, B1, hs, Tp, 0, hs, pad(i1), 1f, D, i0 * Tp, Tp, rows);
             for (int i = i0; i < i1; i++) {
                 softmaxBackwardRow(att, pBase + i * Tp, D, i * Tp, M, i * Tp, i + 1, scale, w.lanes, 0);
-                zero(D, i * Tp + pad(i + 1), i * Tp + T);
+                zero(D, i * Tp + pad(i + 1), i * Tp + Math.min(T, i + MR));
             }
-            gemm(D, i0 * Tp, Tp, 1, k, hsP, O, i0 * hsP, hsP, rows, hsP, 0, i1);
+            packRows(D, i0 * Tp, Tp, rows, i1, ap);
+            gemm(ap, 0, MR, B2, T, hsP, 0, i1, hsP, 1f, O, i0 * hsP, hsP, rows);
         }
-        addHead(O, T, hs, hsP, dqkv, row0, C3);
+        addRows(O, 0, hsP, dqkv, row0, C3, T, hs);
         // Column blocks (rows i >= j only): dk = dS^T q, dv = att_d^T dy.
-        for (int j0 = 0; j0 < T; j0 += R) {
-            int rows = Math.min(T, j0 + R) - j0;
-            gemm(D, j0, 1, Tp, q, hsP, O, j0 * hsP, hsP, rows, hsP, j0, T);
+        packB(qkv, row0, C3, 1, T, hs, B1);         // q: (T, hs)
+        for (int j0 = 0; j0 < T; j0 += MR) {
+            int rows = Math.min(T, j0 + MR) - j0;
+            gemm(D, j0 * Tp + j0, Tp, B1, T, hsP, j0, T, hsP, 1f, O, j0 * hsP, hsP, rows); // A(r,k) = dS[k, j0+r]
         }
-        addHead(O, T, hs, hsP, dqkv, row0 + C, C3);
-        for (int j0 = 0; j0 < T; j0 += R) {
-            int rows = Math.min(T, j0 + R) - j0;
-            gemm(Pd, pdBase + j0, 1, Tp, g, hsP, O, j0 * hsP, hsP, rows, hsP, j0, T);
+        addRows(O, 0, hsP, dqkv, row0 + C, C3, T, hs);
+        packB(dy, dy0, C, 1, T, hs, B2);            // dy: (T, hs)
+        for (int j0 = 0; j0 < T; j0 += MR) {
+            int rows = Math.min(T, j0 + MR) - j0;
+            gemm(Pd, pdBase + j0 * Tp + j0, Tp, B2, T, hsP, j0, T, hsP, 1f, O, j0 * hsP, hsP, rows);
         }
-        addHead(O, T, hs, hsP, dqkv, row0 + 2 * C, C3);
+        addRows(O, 0, hsP, dqkv, row0 + 2 * C, C3, T, hs);
     }
 
     /** a[from, to) = 0; nothing when from >= to. */
     private static void zero(float[] a, int from, int to) {
         if (from < to) Arrays.fill(a, from, to, 0f);
-    }
-
-    /** dst[dst0 + t*ld + d] += src[t*hsP + d]. */
-    private static void addHead(float[] src, int T, int hs, int hsP, float[] dst, int dst0, int ld) {
-        for (int t = 0; t < T; t++) {
-            int s = t * hsP, o = dst0 + t * ld;
-            for (int d = 0; d < hs; d++) dst[o + d] += src[s + d];
-        }
     }
 
     private static void check(float[] qkv, int B, int T, int C, int nHead) {
@@ -291,7 +338,7 @@ public abstract class AttentionKernels {
         int lanesOff = pad(len); // scratch: scores [0, pad(len)), then the softmax's lane buffer
         for (int h = 0; h < nHead; h++) {
             int qo = qOff + h * hs, ko = h * hs;
-            // scores, as forward's GEMM computes them: one fused multiply-add chain over d per key, from 0
+            // scaled scores, as forward's GEMM computes them: one fused multiply-add chain over d per key from 0, times scale
             int t = 0;
             for (; t + 4 <= len; t += 4) {
                 float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -303,17 +350,17 @@ public abstract class AttentionKernels {
                     s2 = Math.fma(qd, kCache[k0 + 2 * C + d], s2);
                     s3 = Math.fma(qd, kCache[k0 + 3 * C + d], s3);
                 }
-                scratch[t] = s0;
-                scratch[t + 1] = s1;
-                scratch[t + 2] = s2;
-                scratch[t + 3] = s3;
+                scratch[t] = s0 * scale;
+                scratch[t + 1] = s1 * scale;
+                scratch[t + 2] = s2 * scale;
+                scratch[t + 3] = s3 * scale;
             }
             for (; t < len; t++) {
                 float s = 0;
                 for (int d = 0; d < hs; d++) s = Math.fma(q[qo + d], kCache[t * C + ko + d], s);
-                scratch[t] = s;
+                scratch[t] = s * scale;
             }
-            softmaxRow(scratch, 0, len, scale, scratch, lanesOff);
+            softmaxRow(scratch, 0, len, scratch, lanesOff);
             weightedSum(scratch, len, vCache, ko, C, hs, out, outOff + h * hs);
         }
     }
@@ -323,14 +370,16 @@ public abstract class AttentionKernels {
     /** Per-thread buffers for one (b,h) pair, grown when (T, hs) or the implementation needs more. */
     static final class Work {
         private static final ThreadLocal<Work> CURRENT = ThreadLocal.withInitial(Work::new);
-        float[] q = new float[0], k = q, v = q, dy = q, o = q, kt = q, vt = q, s = q, pd = q, m = q, d = q, lanes = new float[64];
+        /** o: a head's output (T, hsP); ap: a packed A block; bp1, bp2: packed B operands; s, pd, m, d: (T, Tp). */
+        float[] o = new float[0], ap = o, bp1 = o, bp2 = o, s = o, pd = o, m = o, d = o, lanes = new float[64];
 
         static Work get(AttentionKernels a, int T, int hs) {
             Work w = CURRENT.get();
             int Tp = a.pad(T), hsP = a.pad(hs);
-            int th = T * hsP, ht = hs * Tp, tt = T * Tp;
-            if (w.q.length < th) { w.q = new float[th]; w.k = new float[th]; w.v = new float[th]; w.dy = new float[th]; w.o = new float[th]; }
-            if (w.kt.length < ht) { w.kt = new float[ht]; w.vt = new float[ht]; }
+            // + MR: a column block's last rows may be read past the end (computed, not stored)
+            int th = Math.max(T * hsP, hs * Tp), tt = T * Tp + MR, ap = MR * Math.max(T, hs);
+            if (w.o.length < th) { w.o = new float[th]; w.bp1 = new float[th]; w.bp2 = new float[th]; }
+            if (w.ap.length < ap) w.ap = new float[ap];
             if (w.s.length < tt) { w.s = new float[tt]; w.pd = new float[tt]; w.m = new float[tt]; w.d = new float[tt]; }
             if (w.lanes.length < a.lanes()) w.lanes = new float[a.lanes()];
             return w;

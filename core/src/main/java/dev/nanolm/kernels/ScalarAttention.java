@@ -9,26 +9,23 @@ final class ScalarAttention extends AttentionKernels {
     @Override int lanes() { return 1; }
 
     @Override
-    void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
-              float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1) {
-        for (int r = 0; r < rows; r++) {
-            int a = aOff + r * ars, o = cOff + r * ldc;
-            for (int c = 0; c < n; c++) {
+    void gemm(float[] A, int aOff, int lda, float[] bp, int K, int Np, int k0, int k1, int n, float alpha,
+              float[] Cm, int cOff, int ldc, int rows) {
+        int nr = nr();
+        for (int c = 0; c < n; c++) {
+            int c0 = c - c % nr, w = Math.min(nr, Np - c0), b = c0 * K + c - c0; // B(k,c) at b + k*w
+            for (int r = 0; r < rows; r++) {
                 float acc = 0f;
-                for (int k = k0; k < k1; k++) acc = Math.fma(A[a + k * aks], Bm[k * ldb + c], acc);
-                Cm[o + c] = acc;
+                for (int k = k0; k < k1; k++) acc = Math.fma(A[aOff + (k - k0) * lda + r], bp[b + k * w], acc);
+                Cm[cOff + r * ldc + c] = acc * alpha;
             }
         }
     }
 
     @Override
-    void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff) {
+    void softmaxRow(float[] x, int off, int n, float[] lanes, int lanesOff) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            float s = x[off + j] * scale;
-            x[off + j] = s;
-            max = Math.max(max, s);
-        }
+        for (int j = 0; j < n; j++) max = Math.max(max, x[off + j]);
         float sum = 0f;
         for (int j = 0; j < n; j++) {
             float e = (float) Math.exp(x[off + j] - max);
@@ -49,6 +46,12 @@ final class ScalarAttention extends AttentionKernels {
             dot += dp * P[pOff + j];
         }
         for (int j = 0; j < n; j++) D[dOff + j] = P[pOff + j] * (D[dOff + j] - dot) * scale;
+    }
+
+    @Override
+    void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n) {
+        for (int t = 0; t < rows; t++)
+            for (int d = 0; d < n; d++) dst[dOff + t * ldd + d] += src[sOff + t * lds + d];
     }
 
     @Override

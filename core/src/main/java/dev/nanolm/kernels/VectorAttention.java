@@ -1,4 +1,4 @@
-// Vector API attention primitives: a register-blocked strided GEMM (4 rows x 2 vectors of accumulators) and causal
+// Vector API attention primitives: a register-blocked GEMM on packed operands (6 rows x 2 vectors of accumulators) and causal
 // softmax rows with an exp built from IEEE arithmetic only, so compiled and interpreted code give the same bits.
 package dev.nanolm.kernels;
 
@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 final class VectorAttention extends AttentionKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
+    static final int L = S.length(), NR = 2 * L;
     private static final float[] IOTA = new float[L];
     static {
         for (int i = 0; i < L; i++) IOTA[i] = i;
@@ -32,84 +32,74 @@ final class VectorAttention extends AttentionKernels {
     // ---------------------------------------------------------------- GEMM
 
     @Override
-    void gemm(float[] A, int aOff, int ars, int aks, float[] Bm, int ldb,
-              float[] Cm, int cOff, int ldc, int rows, int n, int k0, int k1) {
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            int a = aOff + r * ars, o = cOff + r * ldc, c = 0;
-            for (; c + 2 * L <= n; c += 2 * L) micro4x2(A, a, ars, aks, Bm, c, ldb, Cm, o + c, ldc, k0, k1);
-            if (c < n) micro4x1(A, a, ars, aks, Bm, c, ldb, Cm, o + c, ldc, k0, k1);
-        }
-        for (; r < rows; r++) {
-            int a = aOff + r * ars, o = cOff + r * ldc, c = 0;
-            for (; c + 2 * L <= n; c += 2 * L) micro1x2(A, a, aks, Bm, c, ldb, Cm, o + c, k0, k1);
-            if (c < n) micro1x1(A, a, aks, Bm, c, ldb, Cm, o + c, k0, k1);
+    void gemm(float[] A, int aOff, int lda, float[] bp, int K, int Np, int k0, int k1, int n, float alpha,
+              float[] Cm, int cOff, int ldc, int rows) {
+        int kl = k1 - k0;
+        for (int c = 0; c < n; c += NR) {
+            if (c + NR <= Np) micro6x2(A, aOff, lda, bp, c * K + k0 * NR, alpha, Cm, cOff + c, ldc, rows, kl);
+            else micro6x1(A, aOff, lda, bp, c * K + k0 * L, alpha, Cm, cOff + c, ldc, rows, kl);
         }
     }
 
-    /** 4 rows x 2 vectors: per k, 2 loads of B, 4 broadcasts of A, 8 FMAs. */
-    private static void micro4x2(float[] A, int a, int ars, int aks, float[] Bm, int b, int ldb,
-                                 float[] Cm, int c, int ldc, int k0, int k1) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int k = k0; k < k1; k++) {
-            int ak = a + k * aks, bk = b + k * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, Bm, bk), b1 = FloatVector.fromArray(S, Bm, bk + L);
+    /**
+     * 6 rows x 2 vectors: per k, 2 loads of B, 6 broadcasts of A (6 neighbours), 12 FMAs; 12 accumulators + 2 + 1
+     * fit 16 ymm. (A read row-major, 6 streams, ran at half the speed: hence packRows.)
+     */
+    private static void micro6x2(float[] A, int a, int lda, float[] bp, int b, float alpha,
+                                 float[] Cm, int c, int ldc, int rows, int kl) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                    c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int k = 0; k < kl; k++) {
+            int ak = a + k * lda, bk = b + k * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk), b1 = FloatVector.fromArray(S, bp, bk + L);
             FloatVector x = FloatVector.broadcast(S, A[ak]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, A[ak + ars]);
+            x = FloatVector.broadcast(S, A[ak + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, A[ak + 2 * ars]);
+            x = FloatVector.broadcast(S, A[ak + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, A[ak + 3 * ars]);
+            x = FloatVector.broadcast(S, A[ak + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, A[ak + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, A[ak + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
-        c00.intoArray(Cm, c);
-        c01.intoArray(Cm, c + L);
-        c10.intoArray(Cm, c + ldc);
-        c11.intoArray(Cm, c + ldc + L);
-        c20.intoArray(Cm, c + 2 * ldc);
-        c21.intoArray(Cm, c + 2 * ldc + L);
-        c30.intoArray(Cm, c + 3 * ldc);
-        c31.intoArray(Cm, c + 3 * ldc + L);
+        c00.mul(alpha).intoArray(Cm, c);
+        c01.mul(alpha).intoArray(Cm, c + L);
+        if (rows > 1) { c10.mul(alpha).intoArray(Cm, c + ldc); c11.mul(alpha).intoArray(Cm, c + ldc + L); }
+        if (rows > 2) { c20.mul(alpha).intoArray(Cm, c + 2 * ldc); c21.mul(alpha).intoArray(Cm, c + 2 * ldc + L); }
+        if (rows > 3) { c30.mul(alpha).intoArray(Cm, c + 3 * ldc); c31.mul(alpha).intoArray(Cm, c + 3 * ldc + L); }
+        if (rows > 4) { c40.mul(alpha).intoArray(Cm, c + 4 * ldc); c41.mul(alpha).intoArray(Cm, c + 4 * ldc + L); }
+        if (rows > 5) { c50.mul(alpha).intoArray(Cm, c + 5 * ldc); c51.mul(alpha).intoArray(Cm, c + 5 * ldc + L); }
     }
 
-    private static void micro4x1(float[] A, int a, int ars, int aks, float[] Bm, int b, int ldb,
-                                 float[] Cm, int c, int ldc, int k0, int k1) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int k = k0; k < k1; k++) {
-            int ak = a + k * aks;
-            FloatVector b0 = FloatVector.fromArray(S, Bm, b + k * ldb);
+    /** The last, one-vector-wide panel. */
+    private static void micro6x1(float[] A, int a, int lda, float[] bp, int b, float alpha,
+                                 float[] Cm, int c, int ldc, int rows, int kl) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        for (int k = 0; k < kl; k++) {
+            int ak = a + k * lda;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b + k * L);
             c0 = FloatVector.broadcast(S, A[ak]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, A[ak + ars]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, A[ak + 2 * ars]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, A[ak + 3 * ars]).fma(b0, c3);
+            c1 = FloatVector.broadcast(S, A[ak + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, A[ak + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, A[ak + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, A[ak + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, A[ak + 5]).fma(b0, c5);
         }
-        c0.intoArray(Cm, c);
-        c1.intoArray(Cm, c + ldc);
-        c2.intoArray(Cm, c + 2 * ldc);
-        c3.intoArray(Cm, c + 3 * ldc);
-    }
-
-    private static void micro1x2(float[] A, int a, int aks, float[] Bm, int b, int ldb, float[] Cm, int c, int k0, int k1) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int k = k0; k < k1; k++) {
-            int bk = b + k * ldb;
-            FloatVector x = FloatVector.broadcast(S, A[a + k * aks]);
-            c0 = x.fma(FloatVector.fromArray(S, Bm, bk), c0);
-            c1 = x.fma(FloatVector.fromArray(S, Bm, bk + L), c1);
-        }
-        c0.intoArray(Cm, c);
-        c1.intoArray(Cm, c + L);
-    }
-
-    private static void micro1x1(float[] A, int a, int aks, float[] Bm, int b, int ldb, float[] Cm, int c, int k0, int k1) {
-        FloatVector c0 = FloatVector.zero(S);
-        for (int k = k0; k < k1; k++) c0 = FloatVector.broadcast(S, A[a + k * aks]).fma(FloatVector.fromArray(S, Bm, b + k * ldb), c0);
-        c0.intoArray(Cm, c);
+        c0.mul(alpha).intoArray(Cm, c);
+        if (rows > 1) c1.mul(alpha).intoArray(Cm, c + ldc);
+        if (rows > 2) c2.mul(alpha).intoArray(Cm, c + 2 * ldc);
+        if (rows > 3) c3.mul(alpha).intoArray(Cm, c + 3 * ldc);
+        if (rows > 4) c4.mul(alpha).intoArray(Cm, c + 4 * ldc);
+        if (rows > 5) c5.mul(alpha).intoArray(Cm, c + 5 * ldc);
     }
 
     // ---------------------------------------------------------------- softmax rows
@@ -128,16 +118,12 @@ final class VectorAttention extends AttentionKernels {
     }
 
     @Override
-    void softmaxRow(float[] x, int off, int n, float scale, float[] lanes, int lanesOff) {
+    void softmaxRow(float[] x, int off, int n, float[] lanes, int lanesOff) {
         int end = off + (n + L - 1) / L * L, last = end - L;
-        FloatVector vscale = FloatVector.broadcast(S, scale), vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = off; j < last; j += L) {
-            FloatVector s = FloatVector.fromArray(S, x, j).mul(vscale);
-            s.intoArray(x, j);
-            vmax = vmax.max(s);
-        }
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = off; j < last; j += L) vmax = vmax.max(FloatVector.fromArray(S, x, j));
         // masked lanes become -inf, so the exp below makes them 0
-        FloatVector s = FloatVector.fromArray(S, x, last).mul(vscale).blend(Float.NEGATIVE_INFINITY, beyond(n, last - off));
+        FloatVector s = FloatVector.fromArray(S, x, last).blend(Float.NEGATIVE_INFINITY, beyond(n, last - off));
         s.intoArray(x, last);
         vmax = vmax.max(s);
         float max = vmax.reduceLanes(VectorOperators.MAX); // max does not depend on the order
@@ -183,6 +169,17 @@ final class VectorAttention extends AttentionKernels {
     }
 
     // ---------------------------------------------------------------- one query (KV cache)
+
+    @Override
+    void addRows(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd, int rows, int n) {
+        int bound = S.loopBound(n);
+        for (int t = 0; t < rows; t++) {
+            int s = sOff + t * lds, o = dOff + t * ldd, d = 0;
+            for (; d < bound; d += L)
+                FloatVector.fromArray(S, dst, o + d).add(FloatVector.fromArray(S, src, s + d)).intoArray(dst, o + d);
+            for (; d < n; d++) dst[o + d] += src[s + d];
+        }
+    }
 
     @Override
     void weightedSum(float[] p, int len, float[] v, int vOff, int ldv, int hs, float[] out, int outOff) {
