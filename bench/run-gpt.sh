@@ -6,7 +6,7 @@
 # By default each side runs in its own JVM (so LD_PRELOAD and peak RSS are per side): nanolm, libtorch with glibc
 # malloc, and libtorch with Debian's libtcmalloc-minimal4 preloaded (--tcmalloc auto: when installed; on: required;
 # off: skipped). --one-jvm runs both sides in one JVM without tcmalloc. REBUILD=0 reuses bench/target/benchmarks.jar;
-# NANOLM_HEAP sets -Xmx (default 8g, as bin/nanolm); NANOLM_DATA defaults to ../shared/data (from the repository root).
+# NANOLM_HEAP sets -Xmx (default 8g; the heap flags are bin/nanolm's); NANOLM_DATA defaults to ../shared/data (from the repository root).
 # Run it on an otherwise idle machine (PERF-NOTES cliff 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +41,7 @@ fi
 
 export NANOLM_DATA="${NANOLM_DATA:-../shared/data}"
 export PYTORCH_FLAVOR=cpu PYTORCH_VERSION=2.7.1
-JVM=(java --add-modules jdk.incubator.vector -XX:-TieredCompilation -Xss4m "-Xmx${NANOLM_HEAP:-8g}" -Dai.djl.offline=true
+JVM=(java --add-modules jdk.incubator.vector -XX:-TieredCompilation -Xss4m "-Xmx${NANOLM_HEAP:-8g}" -XX:MaxHeapFreeRatio=100 -Dai.djl.offline=true
      "-Dai.djl.pytorch.num_threads=$threads" -Dai.djl.pytorch.num_interop_threads=1
      -cp bench/target/benchmarks.jar dev.nanolm.bench.GptBench)
 quiet() { grep -v -e 'WARNING: Using incubator modules' -e '^SLF4J' || true; }

@@ -260,8 +260,8 @@ public final class GptBench {
         LrSchedule schedule = oc.schedule(tc.maxIters());
         int B = tc.batchSize(), T = cfg.blockSize(), accum = tc.gradAccum();
         float invAccum = 1f / accum;
-        List<Double> ms = new ArrayList<>();
-        double first = Double.NaN, last = Double.NaN;
+        List<Double> ms = new ArrayList<>(), losses = new ArrayList<>();
+        double first = Double.NaN, last;
         for (int step = 0; step < warmup + iters; step++) {
             long s0 = System.nanoTime();
             opt.setLr(schedule.lr(step));
@@ -278,9 +278,10 @@ public final class GptBench {
             opt.step();
             if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
             if (step == 0) first = lossSum;
-            last = lossSum;
+            losses.add((double) lossSum);
         }
         double med = Stats.median(ms);
+        last = tailMean(losses);
         return row("train", "nanolm" + allocator(false), med, tokensPerIter() / (med / 1e3), first, last, before);
     }
 
@@ -289,8 +290,8 @@ public final class GptBench {
         long before = startMeasure();
         Work w = work();
         int B = tc.batchSize(), T = cfg.blockSize(), accum = tc.gradAccum();
-        List<Double> ms = new ArrayList<>();
-        double first = Double.NaN, last = Double.NaN;
+        List<Double> ms = new ArrayList<>(), losses = new ArrayList<>();
+        double first = Double.NaN, last;
         try (NDManager m = Torch.manager()) {
             TorchGpt t = new TorchGpt(m, w.model(), cfg);
             t.train(true);
@@ -318,11 +319,20 @@ public final class GptBench {
                 opt.step();
                 if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
                 if (step == 0) first = lossSum;
-                last = lossSum;
+                losses.add((double) lossSum);
             }
         }
         double med = Stats.median(ms);
+        last = tailMean(losses);
         return row("train", "libtorch" + allocator(true), med, tokensPerIter() / (med / 1e3), first, last, before);
+    }
+
+    /** Mean training loss of the last (up to) TAIL steps: with many iterations, a smoothed end point of the two curves. */
+    static final int TAIL = 100;
+
+    private static double tailMean(List<Double> losses) {
+        List<Double> tail = losses.subList(Math.max(0, losses.size() - TAIL), losses.size());
+        return tail.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private int[] prompt() {
@@ -463,11 +473,13 @@ public final class GptBench {
                     mb(r.rssBeforeKb()), mb(r.rssAfterKb()), mb(r.peakKb()), ratio);
         }
         System.out.println();
-        System.out.println("ms/iter|tok: median ms per training iteration (warm-up excluded) or per sampled token. RSS0/RSS1: the process's");
+        System.out.println("ms/iter|tok: median ms per training iteration (warm-up excluded) or per sampled token. loss first->last: the first");
+        System.out.println("step's loss -> the mean loss of the last " + TAIL + " steps (warm-up included). RSS0/RSS1: the process's");
         System.out.println("resident memory before/after the row's work; peak: VmHWM during it (reset before each row; rows of one JVM share");
         System.out.println("its heap). nanolm/side: nanolm's tokens/s over the row's (> 1: nanolm faster); sampling rows are compared with");
-        System.out.println("nanolm's KV-cache sampler. Past block-size tokens nanolm's Sampler crops the context as nanoGPT does: whenever the");
-        System.out.println("cache is full (every other token) it refills it with the last block-size - 1 tokens, one position at a time.");
+        System.out.println("nanolm's KV-cache sampler. Past block-size tokens nanoGPT (and the no-cache rows) crop the context to the last");
+        System.out.println("block-size tokens; nanolm's KV cache, when full, restarts on the last block-size/2 tokens (about two positions");
+        System.out.println("per sampled token; the model always sees at least half a block).");
     }
 
     private static String mb(long kb) { return kb < 0 ? "?" : Long.toString(Math.round(kb / 1024.0)); }

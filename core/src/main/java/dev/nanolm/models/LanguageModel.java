@@ -41,8 +41,11 @@ public abstract class LanguageModel extends Module {
 
     /** Feeds one token at a time and returns the logits (V) for the next one; no autograd. */
     public interface Decoder {
-        /** Forget everything fed so far. */
+        /** Forget everything fed so far (and read the model's weights again). */
         void reset();
+
+        /** Forget the positions fed so far; the weights may stay as read at the last reset (same generation). */
+        default void rewind() { reset(); }
 
         /** Feeds token at the next position (0, 1, ...) and returns the next-token logits; position must be < blockSize. */
         float[] next(int token);

@@ -72,7 +72,7 @@ public final class Sampler {
      */
     private float[] feed(LanguageModel.Decoder dec, int[] seq, int len) {
         if (dec.position() >= model.blockSize()) {
-            dec.reset();
+            dec.rewind();
             int from = len - Math.max(1, model.blockSize() / 2);
             float[] l = null;
             for (int i = from; i < len; i++) l = dec.next(seq[i]);
