@@ -262,6 +262,7 @@ public final class GptBench {
         float invAccum = 1f / accum;
         List<Double> ms = new ArrayList<>(), losses = new ArrayList<>();
         double first = Double.NaN, last;
+        long allocStart = 0;
         for (int step = 0; step < warmup + iters; step++) {
             long s0 = System.nanoTime();
             opt.setLr(schedule.lr(step));
@@ -279,9 +280,13 @@ public final class GptBench {
             if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
             if (step == 0) first = lossSum;
             losses.add((double) lossSum);
+            if (step == warmup - 1 || warmup == 0 && step == 0) allocStart = allocatedBytes();
         }
         double med = Stats.median(ms);
         last = tailMean(losses);
+        int counted = warmup == 0 ? iters - 1 : iters;
+        if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.1f MB allocated on the Java heap per iteration after warm-up (all threads)%n",
+                (allocatedBytes() - allocStart) / 1e6 / counted);
         return row("train", "nanolm" + allocator(false), med, tokensPerIter() / (med / 1e3), first, last, before);
     }
 
@@ -414,6 +419,14 @@ public final class GptBench {
 
     private static Row row(String task, String side, double ms, double tokPerS, double first, double last, long before) {
         return new Row(task, side, ms, tokPerS, first, last, before, status("VmRSS"), status("VmHWM"));
+    }
+
+    /** Bytes allocated so far by all live threads (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (b > 0) sum += b;
+        return sum;
     }
 
     /** A /proc/self/status field in kB, or -1 off Linux. */

@@ -49,10 +49,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Unmatched List<String> overrides = new ArrayList<>();
 
     @Override public Integer call() {
-        Settings settings = resolveSettings(preset, data, overrides);
+        if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
+        // --resume without --preset continues with the run's own settings (config.json), plus any --key overrides
+        Settings settings = resume && preset == null ? resumeSettings(new RunDir(out), data, overrides)
+                : resolveSettings(preset, data, overrides);
         Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
         // check every setting before touching data: a typo should not wait for a download
         dev.nanolm.train.TrainConfig.from(settings);
         dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
@@ -75,6 +77,21 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
+    /** The settings a run was started with (its config.json), then --data and the --key overrides on top. */
+    static Settings resumeSettings(RunDir run, String data, List<String> overrides) {
+        if (!java.nio.file.Files.exists(run.config()))
+            throw new dev.nanolm.data.DataException("nothing to resume: " + run.config() + " does not exist",
+                    "start a new run without --resume, or give --out the directory of an earlier run");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, String> saved = (java.util.Map<String, String>) run.readJson(run.config()).get("settings");
+        if (saved == null) throw new dev.nanolm.data.DataException(run.config() + " has no settings",
+                "resume with the run's original options (--preset ... --key value)");
+        Settings s = Settings.fromMap(saved);
+        if (data != null) s.set("data", data);
+        s.setAll(parseOverrides(overrides));
+        return s;
+    }
+
     static Settings resolveSettings(String preset, String data, List<String> overrides) {
         Settings s = Settings.defaults();
         if (preset != null) s.setAll(Presets.load(preset).values());

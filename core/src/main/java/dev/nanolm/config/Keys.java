@@ -48,6 +48,8 @@ public final class Keys {
         k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
         k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
         k("log-interval", "1000", "steps between log lines");
+        k("always-save-checkpoint", "true", "write checkpoints/last.safetensors at every evaluation (false: only when the val loss improves, as nanoGPT's always_save_checkpoint = False)");
+        k("eval-only", "false", "evaluate once (train and val, of a new model or, with --resume, of the last checkpoint) and exit without training");
         k("eval-samples", "10", "at each evaluation: items sampled (line data) into samples/");
         k("sample-tokens", "200", "at each evaluation: characters generated after the sample prompt (text data)");
         k("data-format", "auto", "lines (one item per line, makemore), text (one corpus, nanoGPT) or auto (by model type)");

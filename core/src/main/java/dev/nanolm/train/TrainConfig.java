@@ -1,11 +1,12 @@
-// How long and how to loop: batch, steps, gradient accumulation, evaluation and logging cadence, seed, threads.
+// How long and how to loop: batch, steps, gradient accumulation, evaluation, checkpoint and logging cadence, seed, threads.
 package dev.nanolm.train;
 
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 
 public record TrainConfig(int batchSize, int gradAccum, int maxIters, int evalInterval, int evalIters, int logInterval,
-                          int evalSamples, long seed, long splitSeed, int threads) {
+                          int evalSamples, long seed, long splitSeed, int threads, boolean alwaysSaveCheckpoint,
+                          boolean evalOnly) {
     public TrainConfig {
         if (batchSize < 0) throw new ConfigException("--batch-size must be >= 0 (0 = whole split), got " + batchSize, "use --batch-size 32");
         if (gradAccum <= 0) throw new ConfigException("--grad-accum must be positive, got " + gradAccum, "use --grad-accum 1");
@@ -20,7 +21,7 @@ public record TrainConfig(int batchSize, int gradAccum, int maxIters, int evalIn
     public static TrainConfig from(Settings s) {
         return new TrainConfig(s.integer("batch-size"), s.integer("grad-accum"), s.integer("max-iters"), s.integer("eval-interval"),
                 s.integer("eval-iters"), s.integer("log-interval"), s.integer("eval-samples"), s.longValue("seed"),
-                s.longValue("split-seed"), s.integer("threads"));
+                s.longValue("split-seed"), s.integer("threads"), s.bool("always-save-checkpoint"), s.bool("eval-only"));
     }
 
     public int threadsOrCores() { return threads > 0 ? threads : Runtime.getRuntime().availableProcessors(); }

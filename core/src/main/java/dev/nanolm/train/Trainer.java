@@ -83,6 +83,19 @@ public final class Trainer {
         run.writeJson(run.config(), configJson(threads, model.numParams()));
         log.printf("model %s: %,d parameters, vocab %d, block %d | data %s %s | kernels %s, %d threads%n",
                 type, model.numParams(), data.vocab().size(), data.T(), dataRef.name(), data.sizes(), Kernels.get().name(), threads);
+        if (tc.evalOnly()) {
+            // nanoGPT's eval_only: one estimate of both splits, nothing trained or written but metrics and summary
+            Rng evalRng = new Rng(tc.seed() * 31 + st.step);
+            st.lastTrain = evalLoss(model, Split.TRAIN, evalRng);
+            st.lastVal = evalLoss(model, Split.VAL, evalRng);
+            log.printf("step %d: train loss %.4f, val loss %.4f (eval only)%n", st.step, st.lastTrain, st.lastVal);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", st.step);
+            row.put("train_loss", round(st.lastTrain));
+            row.put("val_loss", round(st.lastVal));
+            run.appendMetric(row);
+            return writeSummary(model, st, Double.NaN, System.nanoTime(), List.of(), threads);
+        }
         if (st.step == 0) {
             double init = evalLoss(model, Split.VAL, new Rng(tc.seed() * 31));
             log.printf("step 0: val loss %.4f (ln(vocab) = %.4f is a uniform guess; far above it means a bad init)%n", init, Math.log(data.vocab().size()));
@@ -197,6 +210,7 @@ public final class Trainer {
         run.appendMetric(row);
         String sample = RunSamples.atEvaluation(model, data, settings, new Rng(tc.seed() + 7));
         if (sample != null) run.writeText(run.sample(st.step), sample);
+        if (!better && !tc.alwaysSaveCheckpoint()) return; // nanoGPT: only an improvement is saved
         Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.vocab(), checkpointMeta(st));
         ck.save(run.lastCheckpoint());
         if (better) ck.save(run.bestCheckpoint());

@@ -66,7 +66,8 @@ class NamesEndToEndTest {
         Path whole = tmp.resolve("whole"), part = tmp.resolve("part");
         assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", whole.toString(), "--max-iters", "800"}, common)));
         assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", part.toString(), "--max-iters", "400"}, common)));
-        assertEquals(0, cli(new StringWriter(), concat(new String[] {"train", "--out", part.toString(), "--max-iters", "800", "--resume"}, common)));
+        // resume with only --out: the run's config.json gives the settings, --max-iters extends it
+        assertEquals(0, cli(new StringWriter(), "train", "--out", part.toString(), "--resume", "--max-iters", "800"));
         Map<String, Object> a = summary(whole), b = summary(part);
         for (String k : List.of("final_train_loss", "final_val_loss", "test_loss", "best_val_loss"))
             assertEquals(a.get(k), b.get(k), k);
@@ -74,6 +75,37 @@ class NamesEndToEndTest {
         List<String> la = Files.readAllLines(whole.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"loss\"")).toList();
         List<String> lb = Files.readAllLines(part.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"loss\"")).toList();
         assertEquals(strip(la), strip(lb));
+    }
+
+    @Test
+    void bestOnlyCheckpointsAndEvalOnly(@TempDir Path tmp) throws Exception {
+        // lr 0.1 for 300 steps, then 10: the evaluation at 600 is worse than the one at 300
+        Path run = tmp.resolve("r");
+        assertEquals(0, cli(new StringWriter(), "train", "--preset", "names-mlp", "--data", names(), "--out", run.toString(),
+                "--max-iters", "600", "--eval-interval", "300", "--lr-step-at", "300", "--lr-step-to", "10",
+                "--always-save-checkpoint", "false", "--eval-samples", "0", "--threads", "1"));
+        Map<String, Object> s = summary(run);
+        assertEquals(300L, ((Number) s.get("best_step")).longValue(), s.toString());
+        assertTrue(((Number) s.get("final_val_loss")).doubleValue() > ((Number) s.get("best_val_loss")).doubleValue(), s.toString());
+        // the last checkpoint stayed at the best evaluation
+        assertEquals("300", Checkpoint.load(run.resolve("checkpoints/last.safetensors")).requireMeta("step"));
+
+        // --eval-only on the resumed run: one estimate at its step, nothing trained, the checkpoint untouched
+        byte[] before = Files.readAllBytes(run.resolve("checkpoints/last.safetensors"));
+        StringWriter out = new StringWriter();
+        assertEquals(0, cli(out, "train", "--out", run.toString(), "--resume", "--eval-only", "true"));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(run.resolve("checkpoints/last.safetensors"))));
+        String lastMetric = Files.readAllLines(run.resolve("metrics.jsonl")).stream().reduce((a, b) -> b).orElseThrow();
+        assertTrue(lastMetric.startsWith("{\"step\":300,\"train_loss\""), lastMetric);
+    }
+
+    @Test
+    void resumeOfAMissingRunIsADataError(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "train", "--out", tmp.resolve("nothing").toString(), "--resume");
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().startsWith("error: nothing to resume"), err.toString());
     }
 
     @Test
