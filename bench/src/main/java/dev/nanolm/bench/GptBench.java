@@ -257,6 +257,7 @@ public final class GptBench {
         model.train(true);
         List<Parameter> params = model.parameters();
         Optimizer opt = oc.build(params);
+        dev.nanolm.tensor.Arena arena = new dev.nanolm.tensor.Arena(); // as Trainer: steps reuse activation arrays
         LrSchedule schedule = oc.schedule(tc.maxIters());
         int B = tc.batchSize(), T = cfg.blockSize(), accum = tc.gradAccum();
         float invAccum = 1f / accum;
@@ -265,18 +266,20 @@ public final class GptBench {
         long allocStart = 0;
         for (int step = 0; step < warmup + iters; step++) {
             long s0 = System.nanoTime();
-            opt.setLr(schedule.lr(step));
-            opt.zeroGrad();
             float lossSum = 0;
-            for (int micro = 0; micro < accum; micro++) {
-                int[][] xy = w.batches().get(step * accum + micro);
-                Tensor loss = Ops.crossEntropy(model.logits(xy[0], B, T), xy[1]);
-                if (accum > 1) loss = Ops.mulScalar(loss, invAccum);
-                Tape.backward(loss);
-                lossSum += loss.item();
+            try (var scope = arena.step()) {
+                opt.setLr(schedule.lr(step));
+                opt.zeroGrad();
+                for (int micro = 0; micro < accum; micro++) {
+                    int[][] xy = w.batches().get(step * accum + micro);
+                    Tensor loss = Ops.crossEntropy(model.logits(xy[0], B, T), xy[1]);
+                    if (accum > 1) loss = Ops.mulScalar(loss, invAccum);
+                    Tape.backward(loss);
+                    lossSum += loss.item();
+                }
+                if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                opt.step();
             }
-            if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
-            opt.step();
             if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
             if (step == 0) first = lossSum;
             losses.add((double) lossSum);

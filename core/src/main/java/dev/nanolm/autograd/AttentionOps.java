@@ -5,6 +5,7 @@ package dev.nanolm.autograd;
 import dev.nanolm.kernels.AttentionKernels;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.ShapeException;
+import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Tensor;
 
 final class AttentionOps {
@@ -32,7 +33,7 @@ final class AttentionOps {
         long saved = ak.savedSize(B, T, nHead);
         if (grad && saved > Integer.MAX_VALUE)
             throw new ShapeException(op + ": attention weights for " + OpUtil.s(qkv) + " and " + nHead + " heads exceed one array");
-        float[] att = grad ? new float[(int) saved] : null; // softmax probabilities (B,nHead,T,Tp) for the backward
+        float[] att = grad ? Arena.floats((int) saved) : null; // softmax probabilities (B,nHead,T,Tp) for the backward
         ak.forward(qkv.data, out.data, B, T, C, nHead, att, seeds, dropout);
         if (grad) Tape.record(out, () -> ak.backward(qkv.data, qkv.grad(), out.grad(), B, T, C, nHead, att, seeds, dropout));
         return out;

@@ -4,6 +4,7 @@ package dev.nanolm.autograd;
 
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.tensor.Rng;
+import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Tensor;
 
 final class ElementwiseOps {
@@ -244,7 +245,7 @@ final class ElementwiseOps {
         float scale = 1f / (1f - p);
         Tensor out = Tensor.zeros(a.shape);
         float[] X = a.data, Y = out.data;
-        float[] mask = new float[Y.length];
+        float[] mask = Arena.floats(Y.length);
         for (int i = 0; i < Y.length; i++) {
             mask[i] = rng.nextFloat() >= p ? scale : 0f;
             Y[i] = X[i] * mask[i];

@@ -4,6 +4,7 @@ package dev.nanolm.autograd;
 
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.tensor.ShapeException;
+import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Tensor;
 import java.util.Arrays;
 
@@ -75,7 +76,7 @@ final class NnOps {
                 throw new IllegalArgumentException("crossEntropy: target " + t[r] + " at index " + r + " is out of range [0, " + C + ")");
             count++;
         }
-        float[] logp = new float[N * C];
+        float[] logp = Arena.floats(N * C);
         k.logSoftmax(logits.data, 0, logp, 0, N, C);
         double nll = 0;
         for (int r = 0; r < N; r++) if (t[r] != ignoreIndex) nll -= logp[r * C + t[r]];
@@ -85,7 +86,7 @@ final class NnOps {
             if (cnt == 0) return;
             // dlogits = (softmax - onehot(target)) * dloss / count, recomputed here so forward keeps no (N,C) buffer
             float scale = out.grad()[0] / cnt;
-            float[] p = new float[N * C], dL = logits.grad();
+            float[] p = Arena.floats(N * C), dL = logits.grad();
             k.softmax(logits.data, 0, p, 0, N, C);
             for (int r = 0; r < N; r++) {
                 if (t[r] == ignoreIndex) continue;
@@ -107,20 +108,20 @@ final class NnOps {
         OpUtil.checkVector("layerNorm", "bias", b, x, C);
         float[] W = w != null ? w.data : ones(C);
         Tensor out = Tensor.zeros(x.shape);
-        float[] mean = new float[rows], rstd = new float[rows];
+        float[] mean = Arena.floats(rows), rstd = Arena.floats(rows);
         k.layerNormForward(x.data, W, b != null ? b.data : null, out.data, mean, rstd, rows, C, eps);
         if (Tape.needsGrad(x, w, b)) Tape.record(out, () -> {
             // The kernel always writes all gradients; inputs that need none get a scratch buffer.
-            float[] dX = x.requiresGrad ? x.grad() : new float[x.numel()];
-            float[] dW = w != null && w.requiresGrad ? w.grad() : new float[C];
-            float[] dB = b == null ? null : b.requiresGrad ? b.grad() : new float[C];
+            float[] dX = x.requiresGrad ? x.grad() : Arena.floats(x.numel());
+            float[] dW = w != null && w.requiresGrad ? w.grad() : Arena.floats(C);
+            float[] dB = b == null ? null : b.requiresGrad ? b.grad() : Arena.floats(C);
             k.layerNormBackward(out.grad(), x.data, W, mean, rstd, dX, dW, dB, rows, C);
         });
         return out;
     }
 
     private static float[] ones(int n) {
-        float[] o = new float[n];
+        float[] o = Arena.floats(n);
         Arrays.fill(o, 1f);
         return o;
     }
@@ -141,7 +142,7 @@ final class NnOps {
         OpUtil.checkVector("batchNorm", "running mean", runningMean, x, C);
         OpUtil.checkVector("batchNorm", "running var", runningVar, x, C);
         float[] X = x.data;
-        float[] mean = new float[C], rstd = new float[C];
+        float[] mean = Arena.floats(C), rstd = Arena.floats(C);
         boolean batchStats = training || runningMean == null || runningVar == null;
         if (batchStats) {
             if (training && R < 2)
@@ -196,7 +197,7 @@ final class NnOps {
             float[] dX = x.grad();
             if (batchStats) {
                 // Through the batch statistics: dx = gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)) per channel.
-                float[] a = new float[C], mDy = new float[C], mDyX = new float[C];
+                float[] a = Arena.floats(C), mDy = Arena.floats(C), mDyX = Arena.floats(C);
                 for (int c = 0; c < C; c++) {
                     a[c] = (G != null ? G[c] : 1f) * rstd[c];
                     mDy[c] = (float) (sumDy[c] / R);

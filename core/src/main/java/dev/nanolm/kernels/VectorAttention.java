@@ -153,19 +153,41 @@ final class VectorAttention extends AttentionKernels {
     void softmaxBackwardRow(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, float scale,
                             float[] lanes, int lanesOff) {
         int len = (n + L - 1) / L * L, last = len - L;
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < len; j += L) {
-            FloatVector dp = FloatVector.fromArray(S, D, dOff + j);
-            if (M != null) dp = dp.mul(FloatVector.fromArray(S, M, mOff + j));
-            if (j == last) dp = dp.blend(0f, beyond(n, last)); // j > i: dy.v_j is no gradient of anything
-            dp.intoArray(D, dOff + j);
-            acc = dp.fma(FloatVector.fromArray(S, P, pOff + j), acc);
-        }
-        FloatVector dot = FloatVector.broadcast(S, laneSum(acc, lanes, lanesOff)), vs = FloatVector.broadcast(S, scale);
+        // one loop per case, each reducing to a scalar: a vector merged from two branches is boxed by C2
+        float dotS = M != null ? maskedDot(P, pOff, D, dOff, M, mOff, n, last, lanes, lanesOff)
+                               : plainDot(P, pOff, D, dOff, n, last, lanes, lanesOff);
+        FloatVector dot = FloatVector.broadcast(S, dotS), vs = FloatVector.broadcast(S, scale);
         for (int j = 0; j < len; j += L) {
             FloatVector p = FloatVector.fromArray(S, P, pOff + j);
             p.mul(FloatVector.fromArray(S, D, dOff + j).sub(dot)).mul(vs).intoArray(D, dOff + j);
         }
+    }
+
+    /** D *= M (dropout mask), zero past n; returns sum_j D_j P_j in lane order. */
+    private static float maskedDot(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, int last,
+                                   float[] lanes, int lanesOff) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < last; j += L) {
+            FloatVector dp = FloatVector.fromArray(S, D, dOff + j).mul(FloatVector.fromArray(S, M, mOff + j));
+            dp.intoArray(D, dOff + j);
+            acc = dp.fma(FloatVector.fromArray(S, P, pOff + j), acc);
+        }
+        // j > i: dy.v_j is no gradient of anything
+        FloatVector dp = FloatVector.fromArray(S, D, dOff + last).mul(FloatVector.fromArray(S, M, mOff + last)).blend(0f, beyond(n, last));
+        dp.intoArray(D, dOff + last);
+        acc = dp.fma(FloatVector.fromArray(S, P, pOff + last), acc);
+        return laneSum(acc, lanes, lanesOff);
+    }
+
+    /** Zeroes D past n; returns sum_j D_j P_j in lane order. */
+    private static float plainDot(float[] P, int pOff, float[] D, int dOff, int n, int last, float[] lanes, int lanesOff) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < last; j += L)
+            acc = FloatVector.fromArray(S, D, dOff + j).fma(FloatVector.fromArray(S, P, pOff + j), acc);
+        FloatVector dp = FloatVector.fromArray(S, D, dOff + last).blend(0f, beyond(n, last));
+        dp.intoArray(D, dOff + last);
+        acc = dp.fma(FloatVector.fromArray(S, P, pOff + last), acc);
+        return laneSum(acc, lanes, lanesOff);
     }
 
     // ---------------------------------------------------------------- one query (KV cache)

@@ -39,10 +39,15 @@ public final class VectorKernels implements Kernels {
      * depends on whether the JIT has compiled the caller), which would break bit-identical resumed runs.
      */
     static float sumLanes(FloatVector v) {
+        // through a per-thread array: v.lane(i) with a loop index makes C2 box the vector (a heap allocation per call)
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
         float s = 0f;
-        for (int i = 0; i < L; i++) s += v.lane(i);
+        for (int i = 0; i < L; i++) s += lanes[i];
         return s;
     }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     /** Fewest rows worth splitting over the pool: rows * C of at least PARALLEL_ELEMS. */
     private static int rowGrain(int C) { return Math.max(2, PARALLEL_ELEMS / Math.max(1, C)); }
@@ -133,12 +138,15 @@ public final class VectorKernels implements Kernels {
         for (; j < C; j++) { float d = x[o + j] - m; v += d * d; }
         float rs = (float) (1.0 / Math.sqrt(v / C + eps));
         FloatVector vr = FloatVector.broadcast(S, rs);
-        for (j = 0; j < bound; j += L) {
-            FloatVector n = FloatVector.fromArray(S, x, o + j).sub(vm).mul(vr);
-            FloatVector y = b != null ? n.fma(FloatVector.fromArray(S, w, j), FloatVector.fromArray(S, b, j))
-                                      : n.mul(FloatVector.fromArray(S, w, j));
-            y.intoArray(out, o + j);
-        }
+        // two loops, not a ternary per vector: C2 boxes a vector merged from two branches
+        if (b != null)
+            for (j = 0; j < bound; j += L)
+                FloatVector.fromArray(S, x, o + j).sub(vm).mul(vr)
+                        .fma(FloatVector.fromArray(S, w, j), FloatVector.fromArray(S, b, j)).intoArray(out, o + j);
+        else
+            for (j = 0; j < bound; j += L)
+                FloatVector.fromArray(S, x, o + j).sub(vm).mul(vr).mul(FloatVector.fromArray(S, w, j)).intoArray(out, o + j);
+        j = bound;
         for (; j < C; j++) out[o + j] = (x[o + j] - m) * rs * w[j] + (b != null ? b[j] : 0f);
         mean[r] = m;
         rstd[r] = rs;

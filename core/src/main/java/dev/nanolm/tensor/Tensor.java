@@ -17,6 +17,8 @@ public final class Tensor {
     public String name;
     /** When non-null, this tensor is a view of base and shares base's grad buffer. */
     private final Tensor base;
+    /** Made inside an {@link Arena} step: its gradient comes from the arena too (parameters never are). */
+    private boolean transientStep;
 
     public Tensor(float[] data, int... shape) {
         this(data, shape, null);
@@ -31,7 +33,13 @@ public final class Tensor {
         this.base = base;
     }
 
-    public static Tensor zeros(int... shape) { return new Tensor(new float[numel(shape)], shape); }
+    /** A zero tensor; inside an {@link Arena} step its values (and later its gradient) are arena arrays. */
+    public static Tensor zeros(int... shape) {
+        boolean inStep = Arena.active();
+        Tensor t = new Tensor(Arena.floats(numel(shape)), shape);
+        t.transientStep = inStep;
+        return t;
+    }
 
     public static Tensor scalar(float v) { return new Tensor(new float[] {v}); }
 
@@ -66,7 +74,7 @@ public final class Tensor {
 
     public float[] grad() {
         if (base != null) return base.grad();
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = transientStep ? Arena.floats(data.length) : new float[data.length];
         return grad;
     }
 

@@ -22,6 +22,7 @@ import dev.nanolm.optim.LrSchedule;
 import dev.nanolm.optim.OptimConfig;
 import dev.nanolm.optim.Optimizer;
 import dev.nanolm.tensor.Rng;
+import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Tensor;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,6 +57,9 @@ public final class Trainer {
         this.oc = OptimConfig.from(settings);
         this.progress = Progress.forConsole(log);
     }
+
+    /** Training steps reuse one another's activation arrays (see Arena); evaluation and sampling allocate. */
+    private final Arena arena = new Arena();
 
     public Map<String, Object> train(boolean resume) {
         int threads = tc.threadsOrCores();
@@ -120,20 +124,22 @@ public final class Trainer {
             while (st.step < tc.maxIters()) {
                 long s0 = System.nanoTime();
                 float lr = schedule.lr(st.step);
-                opt.setLr(lr);
-                opt.zeroGrad();
                 float lossSum = 0;
-                for (int micro = 0; micro < tc.gradAccum(); micro++) {
-                    if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
-                    Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
-                    if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
-                    if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
-                    Tape.backward(loss);
-                    lossSum += loss.item();
+                try (var step = arena.step()) { // the step's activations and their gradients are the last step's arrays
+                    opt.setLr(lr);
+                    opt.zeroGrad();
+                    for (int micro = 0; micro < tc.gradAccum(); micro++) {
+                        if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
+                        Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
+                        if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
+                        if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
+                        Tape.backward(loss);
+                        lossSum += loss.item();
+                    }
+                    if (!Float.isFinite(lossSum)) throw new NonFiniteLossException(st.step, lr);
+                    if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                    opt.step();
                 }
-                if (!Float.isFinite(lossSum)) throw new NonFiniteLossException(st.step, lr);
-                if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
-                opt.step();
                 st.step++;
                 double ms = (System.nanoTime() - s0) / 1e6;
                 stepMs.add(ms);
