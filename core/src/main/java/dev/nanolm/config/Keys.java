@@ -48,6 +48,7 @@ public final class Keys {
         k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
         k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
         k("log-interval", "1000", "steps between log lines");
+        k("skip-nonfinite", "0", "steps with a NaN or infinite loss or gradient to skip (no update) before training stops with an error");
         k("always-save-checkpoint", "true", "write checkpoints/last.safetensors at every evaluation (false: only when the val loss improves, as nanoGPT's always_save_checkpoint = False)");
         k("eval-only", "false", "evaluate once (train and val, of a new model or, with --resume, of the last checkpoint) and exit without training");
         k("eval-samples", "10", "at each evaluation: items sampled (line data) into samples/");

@@ -6,7 +6,7 @@ import dev.nanolm.config.Settings;
 
 public record TrainConfig(int batchSize, int gradAccum, int maxIters, int evalInterval, int evalIters, int logInterval,
                           int evalSamples, long seed, long splitSeed, int threads, boolean alwaysSaveCheckpoint,
-                          boolean evalOnly) {
+                          boolean evalOnly, int skipNonfinite) {
     public TrainConfig {
         if (batchSize < 0) throw new ConfigException("--batch-size must be >= 0 (0 = whole split), got " + batchSize, "use --batch-size 32");
         if (gradAccum <= 0) throw new ConfigException("--grad-accum must be positive, got " + gradAccum, "use --grad-accum 1");
@@ -15,13 +15,15 @@ public record TrainConfig(int batchSize, int gradAccum, int maxIters, int evalIn
         if (evalIters < 0) throw new ConfigException("--eval-iters must be >= 0 (0 = whole split), got " + evalIters, "use --eval-iters 0");
         if (logInterval <= 0) throw new ConfigException("--log-interval must be positive, got " + logInterval, "use --log-interval 100");
         if (evalSamples < 0) throw new ConfigException("--eval-samples must be >= 0, got " + evalSamples, "use --eval-samples 10");
+        if (skipNonfinite < 0) throw new ConfigException("--skip-nonfinite must be >= 0, got " + skipNonfinite, "use --skip-nonfinite 0");
         if (threads < 0) throw new ConfigException("--threads must be >= 0 (0 = all cores), got " + threads, "use --threads 0");
     }
 
     public static TrainConfig from(Settings s) {
         return new TrainConfig(s.integer("batch-size"), s.integer("grad-accum"), s.integer("max-iters"), s.integer("eval-interval"),
                 s.integer("eval-iters"), s.integer("log-interval"), s.integer("eval-samples"), s.longValue("seed"),
-                s.longValue("split-seed"), s.integer("threads"), s.bool("always-save-checkpoint"), s.bool("eval-only"));
+                s.longValue("split-seed"), s.integer("threads"), s.bool("always-save-checkpoint"), s.bool("eval-only"),
+                s.integer("skip-nonfinite"));
     }
 
     public int threadsOrCores() { return threads > 0 ? threads : Runtime.getRuntime().availableProcessors(); }

@@ -121,6 +121,7 @@ public final class Trainer {
             double logLoss = 0;
             int logCount = 0;
             float invAccum = 1f / tc.gradAccum();
+            int skipped = 0;
             while (st.step < tc.maxIters()) {
                 long s0 = System.nanoTime();
                 float lr = schedule.lr(st.step);
@@ -136,9 +137,18 @@ public final class Trainer {
                         Tape.backward(loss);
                         lossSum += loss.item();
                     }
-                    if (!Float.isFinite(lossSum)) throw new NonFiniteLossException(st.step, lr);
-                    if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
-                    opt.step();
+                    String bad = Float.isFinite(lossSum) ? firstNonFiniteGrad(params) : "";
+                    if (bad != null) {
+                        String what = bad.isEmpty() ? null : bad;
+                        if (skipped >= tc.skipNonfinite()) throw new NonFiniteLossException(st.step + 1, lr, what, skipped);
+                        skipped++;
+                        progress.clear();
+                        log.printf("step %d: %s is NaN or infinite; step skipped, no update (%d of --skip-nonfinite %d)%n",
+                                st.step + 1, what == null ? "the loss" : "the gradient of " + what, skipped, tc.skipNonfinite());
+                    } else {
+                        if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                        opt.step();
+                    }
                 }
                 st.step++;
                 double ms = (System.nanoTime() - s0) / 1e6;
@@ -172,6 +182,20 @@ public final class Trainer {
         log.printf("done: train %.4f, val %.4f (best %.4f at step %d)%s, %.1f s%n", st.lastTrain, st.lastVal, st.bestVal, st.bestStep,
                 Double.isNaN(testLoss) ? "" : String.format(", test %.4f", testLoss), (System.nanoTime() - t0) / 1e9);
         return writeSummary(model, st, testLoss, t0, stepMs, threads);
+    }
+
+    /** The name of the first parameter whose gradient holds a NaN or infinity, or null (a vectorised sum of squares each). */
+    private static String firstNonFiniteGrad(List<Parameter> params) {
+        Kernels k = Kernels.get();
+        for (Parameter p : params) {
+            if (!p.value().hasGrad()) continue;
+            float[] g = p.value().grad();
+            if (!Float.isFinite(k.dot(g, 0, g, 0, g.length))) {
+                for (float x : g) if (!Float.isFinite(x)) return p.name();
+                // squares overflowed without a non-finite entry: a huge but finite gradient, left to clipping
+            }
+        }
+        return null;
     }
 
     /** The loop's progress that checkpoints carry. */

@@ -3,6 +3,7 @@
 package dev.nanolm.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanolm.checkpoint.Checkpoint;
@@ -97,6 +98,31 @@ class NamesEndToEndTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(run.resolve("checkpoints/last.safetensors"))));
         String lastMetric = Files.readAllLines(run.resolve("metrics.jsonl")).stream().reduce((a, b) -> b).orElseThrow();
         assertTrue(lastMetric.startsWith("{\"step\":300,\"train_loss\""), lastMetric);
+    }
+
+    @Test
+    void aNonFiniteLossStopsWithTheStepOrIsSkipped(@TempDir Path tmp) throws Exception {
+        String[] args = {"train", "--preset", "names-mlp", "--data", names(), "--learning-rate", "1e37", "--max-iters", "200",
+                "--eval-interval", "100", "--log-interval", "1", "--eval-samples", "0", "--threads", "1"};
+        StringWriter err = new StringWriter();
+        Path a = tmp.resolve("a");
+        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                concat(args, new String[] {"--out", a.toString()}));
+        assertEquals(1, code, err.toString());
+        var m = java.util.regex.Pattern.compile("became NaN or infinite at step (\\d+)").matcher(err.toString());
+        assertTrue(m.find(), err.toString());
+        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("(hint: lower --learning-rate"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+        int firstBad = Integer.parseInt(m.group(1));
+        assertTrue(firstBad < 100, "1e37 should break the run quickly, got step " + firstBad);
+        // no checkpoint holds a broken model: the run stopped before its first evaluation
+        assertFalse(Files.exists(a.resolve("checkpoints/last.safetensors")));
+
+        // --skip-nonfinite: bad steps are stepped over (no update), so the run reaches its end
+        Path b = tmp.resolve("b");
+        assertEquals(0, cli(new StringWriter(), concat(args, new String[] {"--out", b.toString(), "--skip-nonfinite", "200"})));
+        assertEquals(200L, ((Number) summary(b).get("iters")).longValue());
+        // (skipping keeps NaN out of the update, but weights that lr 1e37 made huge stay huge: no finite loss here)
     }
 
     @Test
