@@ -131,10 +131,16 @@ public final class TorchGpt {
         NDArray v = qkv.get(2).reshape(nB, T, nh, hs).transpose(0, 2, 1, 3);
         NDArray y = attend(q, k, v, mask).transpose(0, 2, 1, 3).reshape(nB, T, c);          // (B,T,C)
         x = x.add(dropout(TorchRef.linear(y, w(h + "attn.c_proj.weight"), b(h + "attn.c_proj.bias"))));
-        NDArray f = TorchRef.geluTanh(TorchRef.linear(ln(x, w(h + "ln_2.weight"), b(h + "ln_2.bias"), 1e-5f),
-                w(h + "mlp.c_fc.weight"), b(h + "mlp.c_fc.bias")));
+        NDArray fc = TorchRef.linear(ln(x, w(h + "ln_2.weight"), b(h + "ln_2.bias"), 1e-5f), w(h + "mlp.c_fc.weight"), b(h + "mlp.c_fc.bias"));
+        NDArray f = EXACT_GELU ? ai.djl.nn.Activation.gelu(fc) : TorchRef.geluTanh(fc);
         return x.add(dropout(TorchRef.linear(f, w(h + "mlp.c_proj.weight"), b(h + "mlp.c_proj.bias"))));
     }
+
+    /**
+     * -Dnanolm.peer.gelu=exact: torch's exact (erf) GELU, as nanoGPT's nn.GELU(), instead of the tanh form nanolm
+     * uses; for experiments on how much that changes training (the tests compare with the tanh form).
+     */
+    static final boolean EXACT_GELU = "exact".equals(System.getProperty("nanolm.peer.gelu"));
 
     /** gpt.py's Block: each Head with its own key/query/value Linears, torch.cat of the heads, proj; ReLU ffwd. */
     NDArray lectureBlock(NDArray x, int i, NDArray mask) {
