@@ -6,14 +6,17 @@ import dev.nanolm.config.Key;
 import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
+import dev.nanolm.data.DataException;
 import dev.nanolm.train.Trainer;
 import dev.nanolm.train.RunDir;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,12 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
     /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
     /** The settings a run was started with (its config.json), then --data and the --key overrides on top. */
     static Settings resumeSettings(RunDir run, String data, List<String> overrides) {
-        if (!java.nio.file.Files.exists(run.config()))
-            throw new dev.nanolm.data.DataException("nothing to resume: " + run.config() + " does not exist",
+        if (!Files.exists(run.config()))
+            throw new DataException("nothing to resume: " + run.config() + " does not exist",
                     "start a new run without --resume, or give --out the directory of an earlier run");
         @SuppressWarnings("unchecked")
-        java.util.Map<String, String> saved = (java.util.Map<String, String>) run.readJson(run.config()).get("settings");
-        if (saved == null) throw new dev.nanolm.data.DataException(run.config() + " has no settings",
+        Map<String, String> saved = (Map<String, String>) run.readJson(run.config()).get("settings");
+        if (saved == null) throw new DataException(run.config() + " has no settings",
                 "resume with the run's original options (--preset ... --key value)");
         Settings s = Settings.fromMap(saved);
         if (data != null) s.set("data", data);

@@ -35,24 +35,17 @@ public final class Arena {
     public static boolean active() { return ACTIVE.get() != null; }
 
     private float[] take(int n) {
-        if (next < buffers.size()) {
-            float[] b = buffers.get(next);
-            if (b.length == n) {
-                next++;
-                Arrays.fill(b, 0f);
-                reusedBytes += 4L * n;
-                return b;
-            }
-            // the step asked for another size here (its shapes changed): replace this slot and go on
+        float[] b = next < buffers.size() ? buffers.get(next) : null;
+        if (b != null && b.length == n) {
+            Arrays.fill(b, 0f);
+            reusedBytes += 4L * n;
+        } else { // first step, or the step asked for another size here (its shapes changed): a new array in this slot
             b = new float[n];
-            buffers.set(next++, b);
+            if (next < buffers.size()) buffers.set(next, b);
+            else buffers.add(b);
             freshBytes += 4L * n;
-            return b;
         }
-        float[] b = new float[n];
-        buffers.add(b);
         next++;
-        freshBytes += 4L * n;
         return b;
     }
 

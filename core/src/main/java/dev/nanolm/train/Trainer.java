@@ -89,15 +89,8 @@ public final class Trainer {
                 type, model.numParams(), data.vocab().size(), data.T(), dataRef.name(), data.sizes(), Kernels.get().name(), threads);
         if (tc.evalOnly()) {
             // nanoGPT's eval_only: one estimate of both splits, nothing trained or written but metrics and summary
-            Rng evalRng = new Rng(tc.seed() * 31 + st.step);
-            st.lastTrain = evalLoss(model, Split.TRAIN, evalRng);
-            st.lastVal = evalLoss(model, Split.VAL, evalRng);
+            estimate(model, st);
             log.printf("step %d: train loss %.4f, val loss %.4f (eval only)%n", st.step, st.lastTrain, st.lastVal);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", st.step);
-            row.put("train_loss", round(st.lastTrain));
-            row.put("val_loss", round(st.lastVal));
-            run.appendMetric(row);
             return writeSummary(model, st, Double.NaN, System.nanoTime(), List.of(), threads);
         }
         if (st.step == 0) {
@@ -137,14 +130,14 @@ public final class Trainer {
                         Tape.backward(loss);
                         lossSum += loss.item();
                     }
-                    String bad = Float.isFinite(lossSum) ? firstNonFiniteGrad(params) : "";
-                    if (bad != null) {
-                        String what = bad.isEmpty() ? null : bad;
-                        if (skipped >= tc.skipNonfinite()) throw new NonFiniteLossException(st.step + 1, lr, what, skipped);
+                    boolean badLoss = !Float.isFinite(lossSum);
+                    String badParam = badLoss ? null : firstNonFiniteGrad(params);
+                    if (badLoss || badParam != null) {
+                        if (skipped >= tc.skipNonfinite()) throw new NonFiniteLossException(st.step + 1, lr, badParam, skipped);
                         skipped++;
                         progress.clear();
                         log.printf("step %d: %s is NaN or infinite; step skipped, no update (%d of --skip-nonfinite %d)%n",
-                                st.step + 1, what == null ? "the loss" : "the gradient of " + what, skipped, tc.skipNonfinite());
+                                st.step + 1, badLoss ? "the loss" : "the gradient of " + badParam, skipped, tc.skipNonfinite());
                     } else {
                         if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
                         opt.step();
@@ -225,19 +218,23 @@ public final class Trainer {
         return LossEval.sampled(model, data, split, tc.evalIters(), Math.max(1, tc.batchSize()), evalRng);
     }
 
-    private void evaluate(LanguageModel model, Optimizer opt, Rng rng, RunState st) {
+    /** Train and val loss estimates at st.step, into st and metrics.jsonl. */
+    private void estimate(LanguageModel model, RunState st) {
         Rng evalRng = new Rng(tc.seed() * 31 + st.step); // not the training RNG: evaluation never changes the run
-        double tr = evalLoss(model, Split.TRAIN, evalRng), va = evalLoss(model, Split.VAL, evalRng);
-        st.lastTrain = tr;
-        st.lastVal = va;
-        boolean better = va < st.bestVal;
-        if (better) { st.bestVal = va; st.bestStep = st.step; }
-        log.printf("step %d: train loss %.4f, val loss %.4f%s%n", st.step, tr, va, better ? " (best so far)" : "");
+        st.lastTrain = evalLoss(model, Split.TRAIN, evalRng);
+        st.lastVal = evalLoss(model, Split.VAL, evalRng);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("step", st.step);
-        row.put("train_loss", round(tr));
-        row.put("val_loss", round(va));
+        row.put("train_loss", round(st.lastTrain));
+        row.put("val_loss", round(st.lastVal));
         run.appendMetric(row);
+    }
+
+    private void evaluate(LanguageModel model, Optimizer opt, Rng rng, RunState st) {
+        estimate(model, st);
+        boolean better = st.lastVal < st.bestVal;
+        if (better) { st.bestVal = st.lastVal; st.bestStep = st.step; }
+        log.printf("step %d: train loss %.4f, val loss %.4f%s%n", st.step, st.lastTrain, st.lastVal, better ? " (best so far)" : "");
         String sample = RunSamples.atEvaluation(model, data, settings, new Rng(tc.seed() + 7));
         if (sample != null) run.writeText(run.sample(st.step), sample);
         if (!better && !tc.alwaysSaveCheckpoint()) return; // nanoGPT: only an improvement is saved
