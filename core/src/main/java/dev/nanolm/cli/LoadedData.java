@@ -7,6 +7,7 @@ import dev.nanolm.config.Settings;
 import dev.nanolm.data.Catalog;
 import dev.nanolm.data.LineData;
 import dev.nanolm.data.LineDataset;
+import dev.nanolm.data.LineSeqData;
 import dev.nanolm.data.LmData;
 import dev.nanolm.data.TextCorpus;
 import dev.nanolm.data.TextFiles;
@@ -17,23 +18,46 @@ import java.nio.file.Path;
 
 record LoadedData(LmData data, DatasetRef ref) {
 
+    /**
+     * Resolves --block-size 0 (line items, sequence models: longest item + 1) to the data's T in s, so the model
+     * config and config.json carry the real size.
+     */
+    static LoadedData loadResolving(Settings s) {
+        LoadedData ld = load(s);
+        if (s.integer("block-size") == 0) s.set("block-size", Integer.toString(ld.data().T()));
+        return ld;
+    }
+
     static LoadedData load(Settings s) {
         String format = format(s);
         Path path = new Catalog().onProgress(msg -> System.err.println("nanolm: " + msg)).resolve(s.str("data"));
         String text = TextFiles.readUtf8(path);
         int T = s.integer("block-size");
-        LmData data = format.equals("lines")
-                ? new LineData(LineDataset.fromText(text, s.longValue("split-seed"), path.toString()), T)
-                : new TextCorpus(text, T, path.toString());
+        if (T < 0 || (T == 0 && !(format.equals("lines") && !windowed(s))))
+            throw new ConfigException("--block-size must be positive, got " + T + " (0, meaning longest item + 1, is only for sequence models on line items)",
+                    "use --block-size 8, for example");
+        LmData data;
+        if (format.equals("lines")) {
+            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), path.toString());
+            // window models read fixed windows of each item; sequence models read whole items, padded
+            data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
+        } else {
+            data = new TextCorpus(text, T, path.toString());
+        }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));
     }
 
-    /** lines for window models, text for sequence models, unless --data-format says otherwise. */
+    static boolean windowed(Settings s) { return ModelType.kind(s.str("model")).configClass() == ModelConfig.class; }
+
+    /** The model type's usual data (lines for makemore's models, text for nanoGPT's) unless --data-format says otherwise. */
     static String format(Settings s) {
         String f = s.str("data-format");
-        if (f.equals("auto")) return ModelType.kind(s.str("model")).configClass() == ModelConfig.class ? "lines" : "text";
+        if (f.equals("auto")) return ModelType.kind(s.str("model")).data() == ModelType.Data.LINES ? "lines" : "text";
         if (!f.equals("lines") && !f.equals("text"))
             throw new ConfigException("--data-format must be lines, text or auto, got '" + f + "'", "use --data-format auto");
+        if (f.equals("text") && windowed(s))
+            throw new ConfigException("--model " + s.str("model") + " reads windows of line items; it cannot train on --data-format text",
+                    "use --data-format lines, or a sequence model (gpt, transformer, rnn, gru, lstm, bow) for text");
         return f;
     }
 }

@@ -6,7 +6,7 @@ import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.DataException;
-import dev.nanolm.data.LineData;
+import dev.nanolm.data.LineDataset;
 import dev.nanolm.models.LanguageModel;
 import dev.nanolm.sample.Sampler;
 import dev.nanolm.tensor.Rng;
@@ -93,7 +93,7 @@ public final class SampleCommand implements Callable<Integer> {
         Map<String, Set<String>> splits = splitsOf(rd, model, out);
         int fresh = 0;
         for (int i = 0; i < n; i++) {
-            int[] ids = sampler.generate(new int[0], maxLength, opts, rng, t -> t == CharVocab.BOUNDARY, null);
+            int[] ids = sampler.item(maxLength, opts, rng);
             String s = vocab.decodeText(ids, 0, ids.length);
             String mark = "new";
             for (var e : splits.entrySet()) if (e.getValue().contains(s)) { mark = "in " + e.getKey(); break; }
@@ -137,10 +137,11 @@ public final class SampleCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             Map<String, String> settings = (Map<String, String>) rd.readJson(rd.config()).get("settings");
             Settings s = Settings.fromMap(settings);
-            if (LoadedData.load(s).data() instanceof LineData ld) {
-                m.put("train", new HashSet<>(ld.dataset.train));
-                m.put("dev", new HashSet<>(ld.dataset.dev));
-                m.put("test", new HashSet<>(ld.dataset.test));
+            LineDataset items = LoadedData.load(s).data().lineDataset();
+            if (items != null) {
+                m.put("train", new HashSet<>(items.train));
+                m.put("dev", new HashSet<>(items.dev));
+                m.put("test", new HashSet<>(items.test));
             }
         } catch (RuntimeException e) {
             out.println("(not marking samples: the run's dataset could not be loaded: " + e.getMessage() + ")");

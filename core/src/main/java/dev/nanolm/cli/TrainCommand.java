@@ -61,9 +61,11 @@ public final class TrainCommand implements Callable<Integer> {
         // check every setting before touching data: a typo should not wait for a download
         dev.nanolm.train.TrainConfig.from(settings);
         dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
-        dev.nanolm.models.ModelType.config(settings, 1);
+        Settings check = Settings.fromMap(settings.asMap());
+        if (check.integer("block-size") == 0) check.set("block-size", "1"); // 0 = from the data, known after loading
+        dev.nanolm.models.ModelType.config(check, 1);
         LoadedData.format(settings);
-        LoadedData ld = LoadedData.load(settings);
+        LoadedData ld = LoadedData.loadResolving(settings);
         RunDir run = new RunDir(dir);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",

@@ -17,7 +17,7 @@ public final class Keys {
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
         k("threads", "0", "worker threads for kernels (0 = all cores)");
         // model shape
-        k("block-size", "3", "context length in characters");
+        k("block-size", "3", "context length in characters (0 with line items and a sequence model: longest item + 1)");
         k("n-embd", "10", "embedding width per character");
         k("n-hidden", "200", "hidden units of the MLP");
         k("n-layer", "4", "transformer blocks (gpt)");

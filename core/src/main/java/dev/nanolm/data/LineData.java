@@ -26,6 +26,7 @@ public final class LineData implements LmData {
     @Override public int T() { return T; }
     @Override public int targetsPerExample() { return 1; }
     @Override public boolean has(Split split) { return true; }
+    @Override public LineDataset lineDataset() { return dataset; }
 
     /** Random windows with replacement, as the lecture's torch.randint. */
     @Override public void batch(Split split, int B, Rng rng, int[] X, int[] Y) {

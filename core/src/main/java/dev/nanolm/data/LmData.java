@@ -31,6 +31,9 @@ public interface LmData {
     /** Counts of examples or tokens per split, for config.json. */
     java.util.Map<String, Integer> sizes();
 
+    /** The items of a line dataset (to mark samples as in-train/new), or null for a text corpus. */
+    default LineDataset lineDataset() { return null; }
+
     /** Text the model should continue in samples over training; null for line data (items are sampled from nothing). */
     default String samplePrompt() { return null; }
 }

@@ -10,11 +10,15 @@ import dev.nanolm.tensor.Rng;
 
 public final class LossEval {
 
-    /** Mean loss over every example of split, in batches of B; the model is put in eval mode and restored. */
+    /**
+     * Mean loss over every target of split (padding targets, -1, excluded), in batches of B; the model is put in
+     * eval mode and restored.
+     */
     public static double fullSplit(LanguageModel model, LmData data, LmData.Split split, int B) {
         int n = data.fullCount(split), T = data.T(), Ty = data.targetsPerExample();
         int[] X = new int[B * T], Y = new int[B * Ty];
         double total = 0;
+        long targets = 0;
         boolean wasTraining = model.training();
         model.train(false);
         try (var g = Tape.noGrad()) {
@@ -22,12 +26,16 @@ public final class LossEval {
                 int b = Math.min(B, n - from);
                 int[] x = b == B ? X : new int[b * T], y = b == B ? Y : new int[b * Ty];
                 data.fullBatch(split, from, b, x, y);
-                total += (double) Ops.crossEntropy(model.logits(x, b, T), y).item() * b;
+                int counted = 0;
+                for (int i = 0; i < b * Ty; i++) if (y[i] != -1) counted++;
+                // the loss is a mean over counted targets: weight it back to a sum
+                total += (double) Ops.crossEntropy(model.logits(x, b, T), y).item() * counted;
+                targets += counted;
             }
         } finally {
             model.train(wasTraining);
         }
-        return total / n;
+        return targets == 0 ? Double.NaN : total / targets;
     }
 
     /** Mean loss over `batches` random batches of size B drawn with rng. */

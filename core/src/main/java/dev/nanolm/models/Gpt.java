@@ -1,5 +1,6 @@
 // nanoGPT's GPT (model.py): token + position embeddings, dropout, nLayer pre-LayerNorm blocks of causal
 // self-attention and a GELU MLP, final LayerNorm, and an lm_head that shares its weight with the token embedding.
+// The "transformer" type is makemore.py's variant of the same network: untied lm_head, PyTorch's default init.
 package dev.nanolm.models;
 
 import dev.nanolm.autograd.Ops;
@@ -31,9 +32,14 @@ public final class Gpt extends LanguageModel {
     private final LayerNorm lnF;
     private final Linear lmHead;
     private final int[] positions;
+    private final boolean makemore;
 
-    public Gpt(GptConfig cfg, Rng rng) {
+    public Gpt(GptConfig cfg, Rng rng) { this(cfg, rng, false); }
+
+    /** makemore: makemore.py's Transformer (lm_head not tied, every layer at PyTorch's default init). */
+    public Gpt(GptConfig cfg, Rng rng, boolean makemore) {
         this.config = cfg;
+        this.makemore = makemore;
         int V = cfg.vocabSize(), C = cfg.nEmbd();
         ModuleDict transformer = add("transformer", new ModuleDict());
         wte = transformer.put("wte", new Embedding(V, C, rng));
@@ -43,6 +49,9 @@ public final class Gpt extends LanguageModel {
         for (int i = 0; i < cfg.nLayer(); i++) h.append(new Block(C, cfg.nHead(), cfg.dropout(), cfg.bias(), rng));
         lnF = transformer.put("ln_f", new LayerNorm(C, cfg.bias()));
         lmHead = add("lm_head", new Linear(C, V, false, rng));
+        positions = new int[cfg.blockSize()];
+        for (int t = 0; t < positions.length; t++) positions[t] = t;
+        if (makemore) return;
         lmHead.tieWeight(wte.weight()); // weight tying (Press & Wolf 2017)
         // nanoGPT's init: weights N(0, 0.02), biases 0, and residual projections scaled down by sqrt(2 * nLayer)
         for (Parameter p : parameters()) {
@@ -51,8 +60,6 @@ public final class Gpt extends LanguageModel {
             Init.normal(p.value(), 0, residual ? 0.02 / Math.sqrt(2.0 * cfg.nLayer()) : 0.02, rng);
         }
         for (Parameter p : parameters()) if (p.name().endsWith(".bias")) Init.zeros(p.value());
-        positions = new int[cfg.blockSize()];
-        for (int t = 0; t < positions.length; t++) positions[t] = t;
     }
 
     /** idx (B,T) token ids, T <= blockSize -> logits (B,T,V). */
@@ -95,7 +102,7 @@ public final class Gpt extends LanguageModel {
             throw new IllegalArgumentException("idx holds " + idx.length + " tokens, expected B*T = " + B + "*" + T);
     }
 
-    @Override public String type() { return "gpt"; }
+    @Override public String type() { return makemore ? "transformer" : "gpt"; }
     @Override public GptConfig config() { return config; }
     @Override public int vocabSize() { return config.vocabSize(); }
     @Override public int blockSize() { return config.blockSize(); }

@@ -14,9 +14,12 @@ import java.util.function.BiFunction;
 
 public final class ModelType {
 
-    /** One model type: its config record class, how settings become that record, and the constructor. */
+    /** What --data-format auto means for a model type: makemore's one item per line, or nanoGPT's one text. */
+    public enum Data { LINES, TEXT }
+
+    /** One model type: its config record class, how settings become that record, the constructor, its usual data. */
     public record Kind<C extends Record>(String name, String description, Class<C> configClass,
-                                         BiFunction<Settings, Integer, C> fromSettings, BiFunction<C, Rng, LanguageModel> maker) {
+                                         BiFunction<Settings, Integer, C> fromSettings, BiFunction<C, Rng, LanguageModel> maker, Data data) {
         @SuppressWarnings("unchecked")
         LanguageModel make(Record cfg, Rng rng) { return maker.apply((C) cfg, rng); }
     }
@@ -26,15 +29,23 @@ public final class ModelType {
 
     static {
         register(new Kind<>("bigram", "bigram counts with add-one smoothing (makemore part 1)", ModelConfig.class,
-                ModelConfig::from, BigramCounts::new));
+                ModelConfig::from, BigramCounts::new, Data.LINES));
         register(new Kind<>("bigram-nn", "bigram as a one-layer neural net trained by gradient descent (makemore part 1)", ModelConfig.class,
-                ModelConfig::from, BigramNet::new));
+                ModelConfig::from, BigramNet::new, Data.LINES));
         register(new Kind<>("mlp", "Bengio et al. 2003 MLP over a window of characters (makemore part 2)", ModelConfig.class,
-                ModelConfig::from, Mlp::new));
+                ModelConfig::from, Mlp::new, Data.LINES));
+        register(new Kind<>("mlp-bn", "the MLP with BatchNorm1d before its tanh, Kaiming init (makemore part 3)", ModelConfig.class,
+                ModelConfig::from, MlpBn::new, Data.LINES));
+        register(new Kind<>("wavenet", "WaveNet-style tree: consecutive pairs fused by Linear, BatchNorm1d, tanh per level (makemore part 5)", ModelConfig.class,
+                ModelConfig::from, WaveNet::new, Data.LINES));
+        register(new Kind<>("bow", "makemore.py's causal bag of words: mean of earlier positions + tanh MLP block", SeqConfig.class,
+                SeqConfig::from, BagOfWords::new, Data.LINES));
+        register(new Kind<>("transformer", "makemore.py's Transformer: the GPT with untied lm_head and PyTorch's default init", GptConfig.class,
+                GptConfig::from, (c, r) -> new Gpt(c, r, true), Data.LINES));
         register(new Kind<>("gpt", "nanoGPT's GPT: pre-LayerNorm transformer, GELU MLP, tied lm_head (Let's build GPT, nanoGPT)", GptConfig.class,
-                GptConfig::from, Gpt::new));
+                GptConfig::from, Gpt::new, Data.TEXT));
         register(new Kind<>("gpt-lecture", "the GPT of the 'Let's build GPT' lecture's gpt.py: per-head Linears, ReLU feed-forward, untied lm_head", GptConfig.class,
-                GptLecture::config, GptLecture::new));
+                GptLecture::config, GptLecture::new, Data.TEXT));
     }
 
     public static void register(Kind<?> kind) { KINDS.put(kind.name(), kind); }

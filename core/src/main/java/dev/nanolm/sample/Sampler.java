@@ -99,6 +99,16 @@ public final class Sampler {
         return model.logits(window, 1, T).data; // (1,V)
     }
 
+    /**
+     * One new line item (a name): generated from nothing until the boundary token or maxLength tokens. Window
+     * models start from a window of boundary tokens; sequence models are fed the boundary token first, as their
+     * training items begin with it.
+     */
+    public int[] item(int maxLength, Options o, Rng rng) {
+        int[] start = model.predictsEveryPosition() ? new int[] {padToken} : new int[0];
+        return generate(start, maxLength, o, rng, t -> t == padToken, null);
+    }
+
     /** Samples an index from softmax(logits / temperature) restricted to top-k and top-p. */
     public static int pick(float[] logits, Options o, Rng rng) {
         int V = logits.length;

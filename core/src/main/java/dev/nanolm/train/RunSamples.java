@@ -3,7 +3,7 @@
 package dev.nanolm.train;
 
 import dev.nanolm.config.Settings;
-import dev.nanolm.data.LineData;
+import dev.nanolm.data.LineDataset;
 import dev.nanolm.data.LmData;
 import dev.nanolm.models.LanguageModel;
 import dev.nanolm.sample.Sampler;
@@ -16,14 +16,14 @@ public final class RunSamples {
     public static String atEvaluation(LanguageModel model, LmData data, Settings s, Rng rng) {
         CharVocab vocab = data.vocab();
         Sampler sampler = new Sampler(model, CharVocab.BOUNDARY);
-        if (data instanceof LineData ld) {
+        if (data.lineDataset() != null) {
+            LineDataset items = data.lineDataset();
             int n = s.integer("eval-samples");
             if (n == 0) return null;
-            Set<String> train = ld.dataset.trainSet();
+            Set<String> train = items.trainSet();
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                int[] ids = sampler.generate(new int[0], Math.max(64, 4 * ld.dataset.maxLength), Sampler.Options.plain(), rng,
-                        t -> t == CharVocab.BOUNDARY, null);
+                int[] ids = sampler.item(Math.max(64, 4 * items.maxLength), Sampler.Options.plain(), rng);
                 String item = vocab.decodeText(ids, 0, ids.length);
                 sb.append(item).append(train.contains(item) ? "  (in train)" : "").append('\n');
             }
