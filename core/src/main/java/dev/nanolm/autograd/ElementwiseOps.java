@@ -197,8 +197,8 @@ final class ElementwiseOps {
 
     static Tensor tanh(Tensor a) {
         Tensor out = Tensor.zeros(a.shape);
-        float[] X = a.data, Y = out.data;
-        for (int i = 0; i < Y.length; i++) Y[i] = (float) Math.tanh(X[i]);
+        float[] Y = out.data;
+        Ops.kernels().tanhForward(a.data, Y, Y.length);
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * (1f - Y[i] * Y[i]);
@@ -208,8 +208,8 @@ final class ElementwiseOps {
 
     static Tensor sigmoid(Tensor a) {
         Tensor out = Tensor.zeros(a.shape);
-        float[] X = a.data, Y = out.data;
-        for (int i = 0; i < Y.length; i++) Y[i] = (float) (1.0 / (1.0 + Math.exp(-X[i])));
+        float[] Y = out.data;
+        Ops.kernels().sigmoidForward(a.data, Y, Y.length);
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * Y[i] * (1f - Y[i]);

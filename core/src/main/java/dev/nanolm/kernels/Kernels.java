@@ -41,6 +41,12 @@ public interface Kernels {
     /** dx += dout * gelu'(x). */
     void geluBackward(float[] x, float[] dout, float[] dx, int n);
 
+    /** out = tanh(x) elementwise; out may be x. */
+    void tanhForward(float[] x, float[] out, int n);
+
+    /** out = sigmoid(x) = 1 / (1 + exp(-x)) elementwise; out may be x. */
+    void sigmoidForward(float[] x, float[] out, int n);
+
     /** y[i] += alpha * x[i], i in [0,n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -119,6 +119,16 @@ public class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void tanhForward(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = (float) Math.tanh(x[i]);
+    }
+
+    @Override
+    public void sigmoidForward(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+    }
+
     static final float GELU_K = 0.7978845608028654f; // sqrt(2/pi)
 
     @Override

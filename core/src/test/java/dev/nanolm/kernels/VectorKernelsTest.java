@@ -207,6 +207,39 @@ class VectorKernelsTest {
         });
     }
 
+    // ---- tanh, sigmoid ----
+
+    @Test
+    void tanhAndSigmoidMatchScalar() {
+        Rng rng = new Rng(8);
+        forThreads(t -> {
+            for (int n : new int[] {1, 7, 13, 33, 65, 100, 257, 100_003}) {
+                float[] x = uniform(rng, n, -12f, 12f);
+                if (n > 5) { x[0] = -100f; x[1] = 100f; x[2] = 0f; x[3] = -1e-6f; x[4] = 3e-4f; }
+                float[] ts = new float[n], tv = new float[n], ss = new float[n], sv = new float[n];
+                scalar.tanhForward(x, ts, n);
+                vector.tanhForward(x, tv, n);
+                // the rational tanh is a few ulp from Math.tanh (relative near 0, where tanh x ~ x)
+                assertClose(ts, tv, 0, n, 5e-7, 1e-9, "tanhForward n=" + n);
+                scalar.sigmoidForward(x, ss, n);
+                vector.sigmoidForward(x, sv, n);
+                // 0.5 + 0.5 tanh(x/2): a few ulp of 1 absolute (it cancels for x << 0), relative elsewhere
+                assertClose(ss, sv, 0, n, 5e-7, 2e-7, "sigmoidForward n=" + n);
+                if (n > 5) {
+                    assertEquals(-1f, tv[0]);
+                    assertEquals(1f, tv[1]);
+                    assertEquals(0f, tv[2]);
+                    assertEquals(0.5f, sv[2]);
+                    assertTrue(sv[0] >= 0f && sv[1] <= 1f, "sigmoid stays in [0, 1]");
+                }
+            }
+            // in place
+            float[] y = {-2f, 0.5f, 3f};
+            vector.tanhForward(y, y, 3);
+            assertEquals((float) Math.tanh(0.5), y[1], 1e-7f);
+        });
+    }
+
     // ---- BLAS-1 ----
 
     @Test
