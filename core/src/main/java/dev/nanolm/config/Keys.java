@@ -19,10 +19,10 @@ public final class Keys {
         // model shape
         k("block-size", "3", "context length in characters (0 with line items and a sequence model: longest item + 1)");
         k("n-embd", "10", "embedding width per character");
-        k("n-hidden", "200", "hidden units of the MLP");
-        k("n-layer", "4", "transformer blocks (gpt)");
+        k("n-hidden", "200", "hidden units: of the MLP, wavenet, bow; hidden state of rnn/gru/lstm (makemore's n_embd2)");
+        k("n-layer", "4", "transformer blocks (gpt, transformer) or stacked recurrent layers (rnn, gru, lstm)");
         k("n-head", "4", "attention heads per block (gpt); must divide n-embd");
-        k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout)");
+        k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout; rnn/gru/lstm: between layers)");
         k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
         // optimisation

@@ -103,6 +103,26 @@ class MakemoreModelsTest {
                 param(t, "transformer.h.0.attn.c_attn.weight"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rnn", "gru", "lstm"})
+    void recurrentModelsAreCausalLearnTheirStartStateAndHaveCorrectGradients(String type) {
+        SeqConfig cfg = new SeqConfig(type, 9, 6, 5, 4, 2, 0f);
+        LanguageModel m = ModelType.create(type, cfg, new Rng(8));
+        int gates = type.equals("rnn") ? 1 : type.equals("gru") ? 3 : 4;
+        int rnnParams = gates * 4 * (5 + 4 + 2) + gates * 4 * (4 + 4 + 2); // two layers: w_ih, w_hh, b_ih, b_hh
+        assertEquals(9 * 5 + rnnParams + 2 * 4 * (type.equals("lstm") ? 2 : 1) + 4 * 9 + 9, m.numParams());
+        int[] a = {0, 3, 4, 1, 8, 2}, b = {0, 3, 4, 7, 7, 7};
+        Tensor la = m.logits(a, 1, 6), lb = m.logits(b, 1, 6);
+        assertArrayEquals(Arrays.copyOf(la.data, 27), Arrays.copyOf(lb.data, 27), 1e-6f);
+        assertFalse(Arrays.equals(Arrays.copyOfRange(la.data, 27, 36), Arrays.copyOfRange(lb.data, 27, 36)));
+        int[] X = {0, 1, 2, 3, 4, 5, 0, 8, 8, 1, 1, 2};
+        Tensor start = param(m, "start");
+        for (int i = 0; i < start.data.length; i++) start.data[i] = 0.1f * (i % 5) - 0.2f; // not zero: a real start state
+        GradCheck.assertGradients(type, in -> m.logits(X, 2, 6), start, param(m, "wte.weight"),
+                param(m, "rnn.weight_hh_l1"), param(m, "lm_head.weight"));
+        if (type.equals("lstm")) GradCheck.assertGradients("lstm start_c", in -> m.logits(X, 2, 6), param(m, "start_c"));
+    }
+
     @Test
     void seqConfigRejectsBadShapes() {
         assertThrows(ConfigException.class, () -> new SeqConfig("bow", 27, 0, 64, 64, 1, 0f));
