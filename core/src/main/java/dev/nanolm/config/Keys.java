@@ -25,6 +25,7 @@ public final class Keys {
         k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout; rnn/gru/lstm: between layers)");
         k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
+        k("bn-momentum", "0.1", "BatchNorm1d running-statistics momentum (mlp-bn, wavenet): 0.1 as PyTorch, 0.001 in makemore part 3");
         // optimisation
         k("optimizer", "sgd", "sgd or adamw");
         k("learning-rate", "0.1", "peak learning rate");

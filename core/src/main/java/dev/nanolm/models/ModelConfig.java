@@ -4,7 +4,12 @@ package dev.nanolm.models;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 
-public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init) {
+public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init, float bnMomentum) {
+    /** BatchNorm1d momentum 0.1 (PyTorch's default). */
+    public ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init) {
+        this(type, vocabSize, blockSize, nEmbd, nHidden, init, 0.1f);
+    }
+
     public ModelConfig {
         ModelType.require(type);
         positive("vocab size", vocabSize);
@@ -13,6 +18,9 @@ public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, 
         positive("n-hidden", nHidden);
         if (!init.equals("kaiming") && !init.equals("randn") && !init.equals("pytorch"))
             throw new ConfigException("--init must be kaiming, randn or pytorch, got '" + init + "'", "use --init kaiming");
+        // 0 is what a checkpoint from before this field reads back; those models (bigram, mlp) have no BatchNorm
+        if (!(bnMomentum >= 0 && bnMomentum <= 1))
+            throw new ConfigException("--bn-momentum must be in [0, 1], got " + bnMomentum, "use --bn-momentum 0.1 (PyTorch) or 0.001 (makemore part 3)");
         if ((type.equals("bigram") || type.equals("bigram-nn")) && blockSize != 1)
             throw new ConfigException("a bigram model sees one character: --block-size must be 1, got " + blockSize, "use --block-size 1 or --model mlp");
     }
@@ -22,6 +30,7 @@ public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, 
     }
 
     public static ModelConfig from(Settings s, int vocabSize) {
-        return new ModelConfig(s.str("model"), vocabSize, s.integer("block-size"), s.integer("n-embd"), s.integer("n-hidden"), s.str("init"));
+        return new ModelConfig(s.str("model"), vocabSize, s.integer("block-size"), s.integer("n-embd"), s.integer("n-hidden"), s.str("init"),
+                s.number("bn-momentum"));
     }
 }
