@@ -118,13 +118,20 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 if (!Keys.known(key)) throw new ConfigException("unknown setting '--" + key + "'",
                         "did you mean --" + Keys.nearest(key) + "? `nanolm help train` lists every setting");
-                if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !isNumber(args.get(i + 1))))
+                boolean noValue = i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !isNumber(args.get(i + 1)));
+                if (noValue && isBoolean(key)) { kv.put(key, "true"); continue; } // a bare boolean: --diagnostics
+                if (noValue)
                     throw new ConfigException("--" + key + " needs a value", "for example --" + key + " " + Keys.all().get(key).defaultValue());
                 value = args.get(++i);
             }
             kv.put(key, value);
         }
         return kv;
+    }
+
+    private static boolean isBoolean(String key) {
+        String d = Keys.all().get(key).defaultValue();
+        return d.equals("true") || d.equals("false");
     }
 
     private static boolean isNumber(String s) {
