@@ -24,8 +24,9 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learning-rate search (makemore part 2): from a fresh model, --steps steps with the learning rate growing",
                 "exponentially from --min-lr to --max-lr, one minibatch each. Writes lr-find.csv and lr-find.png (loss against",
-                "log10 lr, raw and smoothed) into --out and prints a suggested learning rate: the rate at the minimum of the",
-                "smoothed loss (centred moving average over steps/10) divided by 3.",
+                "log10 lr, raw and smoothed) into --out and prints a suggested learning rate: the middle (on the log scale) of",
+                "the valley, the learning rates whose smoothed loss (centred moving average over steps/10) is within 3% of",
+                "its minimum.",
                 "Other settings as `train` takes them (--key value; --optimizer, --batch-size, --n-hidden, ...)."})
 public final class LrFindCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -86,8 +87,9 @@ public final class LrFindCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         double lrBest = r.lrs()[r.best()];
-        w.printf(Locale.ROOT, "lowest smoothed loss %.4f at lr %.4g (log10 %.2f)%n", r.smoothed()[r.best()], lrBest, Math.log10(lrBest));
-        w.printf(Locale.ROOT, "suggested learning rate: %.3g (the lr at the lowest smoothed loss / %.0f)%n", r.suggested(), LrFinder.SAFETY);
+        w.printf(Locale.ROOT, "lowest smoothed loss %.4f at lr %.4g (log10 %.2f); within %.0f%% of it from lr %.4g to %.4g%n", r.smoothed()[r.best()],
+                lrBest, Math.log10(lrBest), 100 * LrFinder.VALLEY, r.lrs()[r.valleyFrom()], r.lrs()[r.valleyTo()]);
+        w.printf(Locale.ROOT, "suggested learning rate: %.3g (log10 %.2f; the middle of that valley on the log scale)%n", r.suggested(), Math.log10(r.suggested()));
         w.println("wrote " + csv + " and " + png);
         w.flush();
         return 0;
@@ -95,8 +97,11 @@ public final class LrFindCommand implements Callable<Integer> {
 
     static void writeCsv(Path csv, LrFinder.Result r) {
         StringBuilder sb = new StringBuilder("step,lre,lr,loss,smoothed_loss\n");
-        for (int i = 0; i < r.lrs().length; i++)
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.6f,%.6f%n", i + 1, Math.log10(r.lrs()[i]), r.lrs()[i], r.losses()[i], r.smoothed()[i]));
+        for (int i = 0; i < r.lrs().length; i++) {
+            double sm = r.smoothed()[i];
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.6f,%s%n", i + 1, Math.log10(r.lrs()[i]), r.lrs()[i], r.losses()[i],
+                    Double.isNaN(sm) ? "" : String.format(Locale.ROOT, "%.6f", sm)));
+        }
         try {
             AtomicFiles.writeString(csv, sb.toString());
         } catch (IOException e) {
@@ -106,13 +111,21 @@ public final class LrFindCommand implements Callable<Integer> {
 
     static XYChart chart(LrFinder.Result r, String what) {
         double[] x = r.log10Lrs();
+        // the smoothed curve where its window fits
+        List<double[]> smooth = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) if (!Double.isNaN(r.smoothed()[i])) smooth.add(new double[] {x[i], r.smoothed()[i]});
+        double[] sx = smooth.stream().mapToDouble(p -> p[0]).toArray(), sy = smooth.stream().mapToDouble(p -> p[1]).toArray();
+        double level = r.smoothed()[r.best()], sug = Math.log10(r.suggested());
         List<Plots.Series> series = List.of(
                 new Plots.Series("loss per step", x, r.losses(), new Plots.Style(Plots.Hue.BLUE, true, false, true)),
-                new Plots.Series("smoothed (moving average)", x, r.smoothed(), Plots.Style.train(Plots.Hue.BLUE)),
-                new Plots.Series(String.format(Locale.ROOT, "suggested lr %.3g (log10 %.2f)", r.suggested(), Math.log10(r.suggested())),
-                        new double[] {Math.log10(r.suggested())}, new double[] {r.smoothed()[r.best()]}, new Plots.Style(Plots.Hue.RED, false, true, false)));
+                new Plots.Series("smoothed (moving average)", sx, sy, Plots.Style.train(Plots.Hue.BLUE)),
+                new Plots.Series(String.format(Locale.ROOT, "valley: within %.0f%% of the lowest smoothed loss", 100 * LrFinder.VALLEY),
+                        new double[] {x[r.valleyFrom()], x[r.valleyTo()]}, new double[] {level, level}, new Plots.Style(Plots.Hue.ORANGE, false, true, true)),
+                new Plots.Series(String.format(Locale.ROOT, "suggested lr %.3g (log10 %.2f)", r.suggested(), sug),
+                        new double[] {sug}, new double[] {level}, new Plots.Style(Plots.Hue.RED, false, true, false)));
         XYChart c = Plots.lines("learning-rate search: " + what, "log10(learning rate)", "loss", false, series);
-        Plots.verticalLine(c, Math.log10(r.suggested()));
+        c.getSeriesMap().get(series.get(2).name()).setLineWidth(4f);
+        Plots.verticalLine(c, sug);
         return c;
     }
 }

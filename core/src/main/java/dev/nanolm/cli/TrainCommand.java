@@ -62,6 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
         dev.nanolm.train.TrainConfig.from(settings);
         dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
         dev.nanolm.models.ModelType.config(settings, 1);
+        dev.nanolm.train.Diagnostics.check(settings);
         LoadedData.format(settings);
         LoadedData ld = LoadedData.load(settings);
         RunDir run = new RunDir(dir);

@@ -38,7 +38,6 @@ public final class Diagnostics {
     private long armedStep = -1;
 
     Diagnostics(Path file, int interval, List<Parameter> params) {
-        if (interval <= 0) throw new ConfigException("--diagnostics-interval must be positive, got " + interval, "use --diagnostics-interval 1000");
         this.file = file;
         this.interval = interval;
         this.params = params;
@@ -46,9 +45,15 @@ public final class Diagnostics {
 
     /** The diagnostics of a run when --diagnostics is on, else null (nothing is recorded and nothing costs). */
     public static Diagnostics create(Settings s, RunDir run, List<Parameter> params) {
+        if (!check(s)) return null;
+        return new Diagnostics(run.diagnostics(), s.integer("diagnostics-interval"), params);
+    }
+
+    /** Checks --diagnostics and --diagnostics-interval (a ConfigException on a bad value); true when diagnostics are on. */
+    public static boolean check(Settings s) {
         int interval = s.integer("diagnostics-interval");
-        if (!s.bool("diagnostics")) return null;
-        return new Diagnostics(run.diagnostics(), interval, params);
+        if (interval <= 0) throw new ConfigException("--diagnostics-interval must be positive, got " + interval, "use --diagnostics-interval 1000");
+        return s.bool("diagnostics");
     }
 
     /** True for the steps that are measured: the first one and every interval-th. */

@@ -3,10 +3,13 @@
 // minibatch each, recording the loss. The loss falls while the rate is too small to matter, bottoms out, then
 // climbs or turns noisy where the rate is too large.
 //
-// Suggestion: smooth the recorded losses with a centred moving average over a window of N/10 steps (so no lag
-// shifts the minimum), take the learning rate at the smoothed curve's minimum, and divide it by SAFETY (3): the
-// minimum is where training starts to become unstable, and a rate a little below it trains steadily. On names-mlp
-// (the lecture's setting, 1000 steps from 0.001 to 1) this suggests about 0.1, the lecture's choice.
+// Suggestion: smooth the recorded losses with a centred moving average over N/10 steps (centred, so no lag shifts
+// the curve; points without a full window on both sides are left out), find the valley: the contiguous run of
+// learning rates around the smoothed minimum whose smoothed loss is within VALLEY (3%) of that minimum, and
+// suggest its middle on the log scale (the geometric mean of its ends). The valley's left end still learns
+// slowly, its right end is where the loss starts to climb; the minimum alone jumps around the flat bottom from
+// seed to seed. On names-mlp (the lecture's search: 1000 SGD steps from 0.001 to 1) this gives 0.09-0.13 over
+// four seeds, the lecture's 0.1; the bare minimum gives 0.10-0.17, the minimum / 3 gives 0.03-0.06.
 package dev.nanolm.train;
 
 import dev.nanolm.autograd.Ops;
@@ -26,8 +29,8 @@ import dev.nanolm.tensor.Tensor;
 import java.util.Arrays;
 
 public final class LrFinder {
-    /** The suggestion is the smoothed minimum's learning rate divided by this. */
-    public static final double SAFETY = 3.0;
+    /** The valley: smoothed losses within this fraction above the smoothed minimum. */
+    public static final double VALLEY = 0.03;
     /** The run stops early once a loss exceeds this many times the lowest loss so far (it has diverged). */
     public static final double DIVERGED = 4.0;
 
@@ -36,9 +39,11 @@ public final class LrFinder {
 
     /**
      * lrs and losses have one entry per step taken (fewer than asked when the loss diverged or turned non-finite);
-     * smoothed is the moving average; best is the index of its minimum; suggested = lrs[best] / SAFETY.
+     * smoothed is the moving average (NaN where its window does not fit); best is the index of its minimum,
+     * [valleyFrom, valleyTo] the valley around it; suggested = sqrt(lrs[valleyFrom] * lrs[valleyTo]).
      */
-    public record Result(double[] lrs, double[] losses, double[] smoothed, int best, double suggested, String stopped) {
+    public record Result(double[] lrs, double[] losses, double[] smoothed, int best, int valleyFrom, int valleyTo,
+                         double suggested, String stopped) {
         public double[] log10Lrs() { return Arrays.stream(lrs).map(Math::log10).toArray(); }
     }
 
@@ -101,27 +106,34 @@ public final class LrFinder {
         }
         if (n < 2) throw new ConfigException("the learning-rate search stopped after " + n + " step(s): " + stopped, "lower --min-lr");
         double[] l = Arrays.copyOf(lrs, n), loss = Arrays.copyOf(losses, n);
-        double[] sm = smooth(loss, Math.max(1, steps / 10));
+        // the window shrinks when the run stopped early, so that some points keep a full window
+        double[] sm = smooth(loss, Math.min(Math.max(1, steps / 10), Math.max(1, (n - 1) / 2)));
         int best = argmin(sm);
-        return new Result(l, loss, sm, best, l[best] / SAFETY, stopped);
+        int from = best, to = best;
+        double limit = sm[best] + VALLEY * Math.abs(sm[best]);
+        while (from > 0 && sm[from - 1] <= limit) from--;
+        while (to < n - 1 && sm[to + 1] <= limit) to++;
+        return new Result(l, loss, sm, best, from, to, Math.sqrt(l[from] * l[to]), stopped);
     }
 
-    /** Centred moving average over `window` points (shrunk symmetrically at the ends). */
+    /** Centred moving average over 2*(window/2)+1 points; NaN at the ends, where the window does not fit. */
     public static double[] smooth(double[] v, int window) {
         int half = window / 2;
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) {
-            int h = Math.min(half, Math.min(i, v.length - 1 - i));
+            if (i < half || i >= v.length - half) { out[i] = Double.NaN; continue; }
             double s = 0;
-            for (int j = i - h; j <= i + h; j++) s += v[j];
-            out[i] = s / (2 * h + 1);
+            for (int j = i - half; j <= i + half; j++) s += v[j];
+            out[i] = s / (2 * half + 1);
         }
         return out;
     }
 
+    /** Index of the smallest non-NaN value. */
     static int argmin(double[] v) {
-        int b = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] < v[b]) b = i;
+        int b = -1;
+        for (int i = 0; i < v.length; i++) if (!Double.isNaN(v[i]) && (b < 0 || v[i] < v[b])) b = i;
+        if (b < 0) throw new IllegalArgumentException("no value to take the minimum of");
         return b;
     }
 
