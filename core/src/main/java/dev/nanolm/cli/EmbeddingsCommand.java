@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "embeddings", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Plot a run's token embeddings (makemore part 2): one point per character, labelled ('.' is the",
-                "boundary token); the first two principal components when the embedding is wider than 2."})
+        description = {"Plot a run's token embeddings (makemore part 2): one point per character,",
+                "labelled ('.' is the boundary token); the first two principal components",
+                "when the embedding is wider than 2."})
 public final class EmbeddingsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -22,12 +22,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Learning-rate search (makemore part 2): from a fresh model, --steps steps with the learning rate growing",
-                "exponentially from --min-lr to --max-lr, one minibatch each. Writes lr-find.csv and lr-find.png (loss against",
-                "log10 lr, raw and smoothed) into --out and prints a suggested learning rate: the middle (on the log scale) of",
-                "the valley, the learning rates whose smoothed loss (centred moving average over steps/10) is within 3% of",
-                "its minimum.",
-                "Other settings as `train` takes them (--key value; --optimizer, --batch-size, --n-hidden, ...)."})
+        description = {"Learning-rate search (makemore part 2): from a fresh model, --steps steps with",
+                "the learning rate growing exponentially from --min-lr to --max-lr, one",
+                "minibatch each. Writes lr-find.csv and lr-find.png (loss against log10 lr,",
+                "raw and smoothed) into --out and suggests a learning rate: the middle (on the",
+                "log scale) of the valley where the smoothed loss (a centred moving average",
+                "over steps/10) is within 3% of its minimum.",
+                "Other settings as `train` takes them: --key value (--optimizer, --n-hidden, ...)."})
 public final class LrFindCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

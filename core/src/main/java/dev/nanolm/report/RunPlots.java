@@ -1,6 +1,6 @@
 // The plots of a run directory, redrawn from its files: plots/loss.{png,svg} from metrics.jsonl (the training
-// loss per log interval, and the train/val estimates of each evaluation) and, when the run has diagnostics.jsonl,
-// plots/diagnostics-{activations,gradients,update-ratio}.{png,svg}. The trainer calls update() at each evaluation.
+// loss per log interval, and the train/val estimates of each evaluation). The trainer calls update() at each
+// evaluation (about 35 ms once warm). The diagnostics plots are drawn once, after the last step (DiagnosticsPlots).
 package dev.nanolm.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
 
 public final class RunPlots {
@@ -22,13 +20,12 @@ public final class RunPlots {
     public static Path plotsDir(Path runDir) { return runDir.resolve("plots"); }
 
     /**
-     * Redraws every plot the run's files allow. A plot is a by-product: a failure to draw one is reported on log
-     * as a warning and training goes on.
+     * Redraws the learning curves. A plot is a by-product: a failure to draw one is reported on log as a warning and
+     * training goes on.
      */
     public static void update(Path runDir, PrintStream log) {
         try {
             writeLoss(runDir);
-            if (Files.exists(runDir.resolve("diagnostics.jsonl"))) DiagnosticsPlots.write(runDir);
         } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
             log.println("warning: could not draw the plots in " + plotsDir(runDir) + ": " + e);
         }
@@ -74,9 +71,6 @@ public final class RunPlots {
         }
         return out;
     }
-
-    /** Groups values by a name, keeping first-seen order. */
-    static <T> Map<String, List<T>> grouped() { return new LinkedHashMap<>(); }
 
     private RunPlots() {}
 }

@@ -1,13 +1,13 @@
 // --diagnostics: makemore part 3's health checks of a training run, every --diagnostics-interval steps (and at
-// step 1). One JSON line per interval in diagnostics.jsonl:
+// the first and the last step). One JSON line per measurement in diagnostics.jsonl:
 //   layers: per tanh layer, the output's mean, std, saturation (share of |t| > 0.97) and histogram over [-1, 1],
 //           and the mean and std of the gradient of the loss with respect to that output;
 //   params: per parameter, the gradient's mean and std (and histogram), std(grad)/std(data), and the
 //           update-to-data ratio log10(std(update)/std(data)), where update is the actual change the optimizer
 //           made (value after the step minus value before: lr*grad for plain SGD, whatever AdamW/momentum did otherwise)
 //           and data is the value before the step.
-// The trainer makes one Diagnostics when the flag is on, and calls beforeStep/afterStep around each step; the
-// plots are drawn from the file by report.RunPlots.
+// The trainer makes one Diagnostics when the flag is on, and calls beforeStep/afterStep around each step; after
+// the last step the plots are drawn from the file (report.DiagnosticsPlots).
 package dev.nanolm.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,21 +32,23 @@ public final class Diagnostics {
 
     private final Path file;
     private final int interval;
+    private final long lastStep;
     private final List<Parameter> params;
     private final ActivationRecorder recorder = new ActivationRecorder();
     private float[][] before;
     private long armedStep = -1;
 
-    Diagnostics(Path file, int interval, List<Parameter> params) {
+    Diagnostics(Path file, int interval, long lastStep, List<Parameter> params) {
         this.file = file;
         this.interval = interval;
+        this.lastStep = lastStep;
         this.params = params;
     }
 
     /** The diagnostics of a run when --diagnostics is on, else null (nothing is recorded and nothing costs). */
     public static Diagnostics create(Settings s, RunDir run, List<Parameter> params) {
         if (!check(s)) return null;
-        return new Diagnostics(run.diagnostics(), s.integer("diagnostics-interval"), params);
+        return new Diagnostics(run.diagnostics(), s.integer("diagnostics-interval"), s.integer("max-iters"), params);
     }
 
     /** Checks --diagnostics and --diagnostics-interval (a ConfigException on a bad value); true when diagnostics are on. */
@@ -56,8 +58,8 @@ public final class Diagnostics {
         return s.bool("diagnostics");
     }
 
-    /** True for the steps that are measured: the first one and every interval-th. */
-    public boolean measures(long step) { return step == 1 || step % interval == 0; }
+    /** True for the steps that are measured: the first, every interval-th and the last. */
+    public boolean measures(long step) { return step == 1 || step % interval == 0 || step == lastStep; }
 
     /** Before step `step` (1-based) runs its forward pass: on a measured step, records activations and keeps the parameters' values. */
     public void beforeStep(long step) {
@@ -92,6 +94,16 @@ public final class Diagnostics {
             AtomicFiles.appendLine(file, JSON.writeValueAsString(row));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file, e);
+        }
+        if (step == lastStep) plot();
+    }
+
+    /** Draws plots/diagnostics-*.png from the file; a failure is a warning, not the end of the run. */
+    void plot() {
+        try {
+            dev.nanolm.report.DiagnosticsPlots.write(file.getParent());
+        } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+            System.err.println("warning: could not draw the diagnostics plots: " + e);
         }
     }
 
