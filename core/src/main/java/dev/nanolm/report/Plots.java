@@ -26,7 +26,7 @@ public final class Plots {
         System.setProperty("java.awt.headless", "true");
     }
 
-    public static final int WIDTH = 900, HEIGHT = 560;
+    public static final int WIDTH = 900, WIDE_WIDTH = 1300, HEIGHT = 560;
 
     /** A hue's dark shade (train series) and light shade (eval series of the same quantity). */
     public enum Hue {
@@ -61,9 +61,17 @@ public final class Plots {
         }
     }
 
-    /** A line chart of the given series; logY asks for a logarithmic y axis (ignored when a y value is not positive). */
+    /** More series than this and the legend moves to the right of the plot (which then gets wider), off the lines. */
+    static final int LEGEND_INSIDE_MAX = 6;
+
+    /**
+     * A line chart of the given series; logY asks for a logarithmic y axis (ignored when a y value is not positive).
+     * WIDTH x HEIGHT, or WIDE_WIDTH x HEIGHT with the legend outside when there are many series.
+     */
     public static XYChart lines(String title, String xLabel, String yLabel, boolean logY, List<Series> series) {
-        XYChart c = base(title, xLabel, yLabel);
+        boolean many = series.size() > LEGEND_INSIDE_MAX;
+        XYChart c = base(title, xLabel, yLabel, many ? WIDE_WIDTH : WIDTH);
+        if (many) c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         boolean positive = true;
         for (Series s : series) for (double v : s.y()) if (!(v > 0) && Double.isFinite(v)) positive = false;
         if (logY && positive) {
@@ -77,7 +85,7 @@ public final class Plots {
     /** Points with a text label beside each (embeddings: one character per point). */
     public static XYChart scatter(String title, String xLabel, String yLabel, double[] x, double[] y, String[] labels, Hue hue) {
         if (x.length != y.length || x.length != labels.length) throw new IllegalArgumentException("scatter needs as many labels as points");
-        XYChart c = base(title, xLabel, yLabel);
+        XYChart c = base(title, xLabel, yLabel, WIDTH);
         c.getStyler().setLegendVisible(false);
         XYSeries s = c.addSeries("points", x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -126,7 +134,8 @@ public final class Plots {
 
     /** One line per histogram, each in its own hue (dark shade). */
     public static XYChart histogramLines(String title, String xLabel, List<Histogram> hists) {
-        XYChart c = base(title, xLabel, "density");
+        XYChart c = base(title, xLabel, "density", hists.size() > LEGEND_INSIDE_MAX ? WIDE_WIDTH : WIDTH);
+        if (hists.size() > LEGEND_INSIDE_MAX) c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         int i = 0;
         for (Histogram h : hists) add(c, new Series(h.name(), h.centres(), h.density(), Style.train(Hue.of(i++))));
         return c;
@@ -155,8 +164,8 @@ public final class Plots {
         }
     }
 
-    private static XYChart base(String title, String xLabel, String yLabel) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+    private static XYChart base(String title, String xLabel, String yLabel, int width) {
+        XYChart c = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         var st = c.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
