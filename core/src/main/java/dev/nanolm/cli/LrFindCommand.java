@@ -27,7 +27,7 @@ import picocli.CommandLine.Unmatched;
                 "minibatch each. Writes lr-find.csv and lr-find.png (loss against log10 lr,",
                 "raw and smoothed) into --out and suggests a learning rate: the middle (on the",
                 "log scale) of the valley where the smoothed loss (a centred moving average",
-                "over steps/10) is within 3% of its minimum.",
+                "over steps/10) is within 3%% of its minimum.",
                 "Other settings as `train` takes them: --key value (--optimizer, --n-hidden, ...)."})
 public final class LrFindCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -26,22 +26,29 @@ public final class Plots {
         System.setProperty("java.awt.headless", "true");
     }
 
+    /** Makes sure the headless property is set (running this class's static block); call before any AWT use. */
+    static void headless() {}
+
     public static final int WIDTH = 900, WIDE_WIDTH = 1300, HEIGHT = 560;
 
     /** A hue's dark shade (train series) and light shade (eval series of the same quantity). */
     public enum Hue {
-        BLUE(new Color(0x1f4e9c), new Color(0x8fb4e8)),
-        ORANGE(new Color(0xb35400), new Color(0xf5b77a)),
-        GREEN(new Color(0x1b7a3a), new Color(0x8fd6a3)),
-        RED(new Color(0xa8201a), new Color(0xf09a94)),
-        PURPLE(new Color(0x5b2a86), new Color(0xc2a3e0)),
-        BROWN(new Color(0x6d4c2f), new Color(0xc9a98a)),
-        TEAL(new Color(0x0e6f73), new Color(0x86cfd1)),
-        GREY(new Color(0x404040), new Color(0xb0b0b0));
+        BLUE(0x1f4e9c, 0x8fb4e8),
+        ORANGE(0xb35400, 0xf5b77a),
+        GREEN(0x1b7a3a, 0x8fd6a3),
+        RED(0xa8201a, 0xf09a94),
+        PURPLE(0x5b2a86, 0xc2a3e0),
+        BROWN(0x6d4c2f, 0xc9a98a),
+        TEAL(0x0e6f73, 0x86cfd1),
+        GREY(0x404040, 0xb0b0b0);
 
         public final Color dark, light;
 
-        Hue(Color dark, Color light) { this.dark = dark; this.light = light; }
+        Hue(int dark, int light) {
+            headless(); // java.awt.Color's first use fixes headless or not: Plots' static block must run before it
+            this.dark = new Color(dark);
+            this.light = new Color(light);
+        }
 
         /** The i-th hue, cycling. */
         public static Hue of(int i) { return values()[Math.floorMod(i, values().length)]; }

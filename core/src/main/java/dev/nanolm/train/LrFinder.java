@@ -1,6 +1,7 @@
 // makemore part 2's learning-rate search: from a fresh model, N steps of the run's optimizer with the learning
 // rate growing exponentially from minLr to maxLr (lre = linspace(log10 minLr, log10 maxLr, N), lr = 10^lre), one
-// minibatch each, recording the loss. The loss falls while the rate is too small to matter, bottoms out, then
+// minibatch each (gradient clipping and weight decay as the settings say; no gradient accumulation, no --l2),
+// recording the loss. The loss falls while the rate is too small to matter, bottoms out, then
 // climbs or turns noisy where the rate is too large.
 //
 // Suggestion: smooth the recorded losses with a centred moving average over N/10 steps (centred, so no lag shifts
@@ -21,6 +22,7 @@ import dev.nanolm.data.LmData.Split;
 import dev.nanolm.kernels.Parallel;
 import dev.nanolm.models.LanguageModel;
 import dev.nanolm.models.ModelType;
+import dev.nanolm.optim.GradClip;
 import dev.nanolm.optim.OptimConfig;
 import dev.nanolm.optim.Optimizer;
 import dev.nanolm.tensor.Arena;
@@ -91,7 +93,10 @@ public final class LrFinder {
                 Tensor l = Ops.crossEntropy(model.logits(X, B, T), Y);
                 Tape.backward(l);
                 loss = l.item();
-                if (Float.isFinite(loss)) opt.step();
+                if (Float.isFinite(loss)) {
+                    if (oc.gradClip() > 0) GradClip.clipGlobalNorm(model.parameters(), oc.gradClip());
+                    opt.step();
+                }
             }
             if (!Float.isFinite(loss)) { stopped = String.format("the loss turned non-finite at lr %.4g", lr); Tape.reset(); break; }
             lrs[n] = lr;

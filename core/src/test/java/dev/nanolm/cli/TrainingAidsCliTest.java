@@ -70,6 +70,22 @@ class TrainingAidsCliTest {
     }
 
     @Test
+    void plotsAreDrawnHeadlessEvenWithADisplayThatDoesNotAnswer(@TempDir Path tmp) throws Exception {
+        // a child JVM with DISPLAY naming no X server: AWT must not try to reach it (the code sets java.awt.headless)
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), "dev.nanolm.cli.Main", "lr-find", "--preset", "names-mlp", "--data", names(),
+                "--steps", "20", "--n-hidden", "20", "--out", tmp.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("DISPLAY", ":97");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertDrawnPng(tmp.resolve("lr-find.png"), Plots.WIDTH, Plots.HEIGHT);
+    }
+
+    @Test
     void lrFindBadInputs(@TempDir Path tmp) {
         assertCleanError(run("lr-find", "--preset", "names-mpl", "--out", tmp.toString()), 2, "names-mlp");
         assertCleanError(run("lr-find", "--preset", "names-mlp", "--steps", "0", "--out", tmp.toString()), 2, "--steps");
