@@ -231,7 +231,7 @@ public final class Trainer {
         row.put("train_loss", round(st.lastTrain));
         row.put("val_loss", round(st.lastVal));
         run.appendMetric(row);
-        dev.nanolm.report.RunPlots.update(run.dir, log); // plots/loss.png (and diagnostics plots) from the run's files
+        dev.nanolm.report.RunPlots.update(run.dir, log); // redraws plots/loss.png and .svg from metrics.jsonl
     }
 
     private void evaluate(LanguageModel model, Optimizer opt, Rng rng, RunState st) {
