@@ -64,6 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
         Settings check = Settings.fromMap(settings.asMap());
         if (check.integer("block-size") == 0) check.set("block-size", "1"); // 0 = from the data, known after loading
         dev.nanolm.models.ModelType.config(check, 1);
+        dev.nanolm.train.Diagnostics.check(settings);
         LoadedData.format(settings);
         LoadedData ld = LoadedData.loadResolving(settings);
         RunDir run = new RunDir(dir);
@@ -120,13 +121,20 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 if (!Keys.known(key)) throw new ConfigException("unknown setting '--" + key + "'",
                         "did you mean --" + Keys.nearest(key) + "? `nanolm help train` lists every setting");
-                if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !isNumber(args.get(i + 1))))
+                boolean noValue = i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !isNumber(args.get(i + 1)));
+                if (noValue && isBoolean(key)) { kv.put(key, "true"); continue; } // a bare boolean: --diagnostics
+                if (noValue)
                     throw new ConfigException("--" + key + " needs a value", "for example --" + key + " " + Keys.all().get(key).defaultValue());
                 value = args.get(++i);
             }
             kv.put(key, value);
         }
         return kv;
+    }
+
+    private static boolean isBoolean(String key) {
+        String d = Keys.all().get(key).defaultValue();
+        return d.equals("true") || d.equals("false");
     }
 
     private static boolean isNumber(String s) {

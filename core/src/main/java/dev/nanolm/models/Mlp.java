@@ -6,12 +6,14 @@ import dev.nanolm.autograd.Ops;
 import dev.nanolm.nn.Embedding;
 import dev.nanolm.nn.Init;
 import dev.nanolm.nn.Linear;
+import dev.nanolm.nn.Tanh;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 
 public final class Mlp extends WindowModel {
     private final Embedding C;
     private final Linear hidden, out;
+    private final Tanh tanh; // a layer (no parameters) so --diagnostics can observe its output
 
     public Mlp(ModelConfig cfg, Rng rng) {
         super(cfg);
@@ -19,6 +21,7 @@ public final class Mlp extends WindowModel {
         C = add("C", new Embedding(V, E, rng));
         hidden = add("hidden", new Linear(T * E, H, true, rng));
         out = add("out", new Linear(H, V, true, rng));
+        tanh = add("tanh", new Tanh());
         switch (cfg.init()) {
             case "randn" -> { // makemore part 2: every parameter ~ N(0, 1)
                 Init.normal(hidden.weight(), 0f, 1f, rng); Init.normal(hidden.bias(), 0f, 1f, rng);
@@ -37,7 +40,7 @@ public final class Mlp extends WindowModel {
     @Override public Tensor logits(int[] X, int B) {
         int T = config.blockSize(), E = config.nEmbd();
         Tensor emb = C.forward(X, B, T);               // (B, T, E)
-        Tensor h = Ops.tanh(hidden.forward(Ops.view(emb, B, T * E))); // (B, H)
+        Tensor h = tanh.forward(hidden.forward(Ops.view(emb, B, T * E))); // (B, H)
         return out.forward(h);                          // (B, V)
     }
 }

@@ -127,6 +127,9 @@ public abstract class Module {
         return out;
     }
 
+    /** This module's dotted path from the root it is attached to ("hidden", "transformer.h.0.mlp"; "" for a root). */
+    public String path() { return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1); }
+
     /** Direct children by name, in registration order (read-only). */
     public Map<String, Module> children() { return Collections.unmodifiableMap(children); }
 

@@ -1,4 +1,5 @@
-// The run directory contract (DESIGN.md): config.json, metrics.jsonl, summary.json, checkpoints/, samples/.
+// The run directory contract (DESIGN.md): config.json, metrics.jsonl, summary.json, checkpoints/, samples/, plots/
+// (and diagnostics.jsonl with --diagnostics).
 // Every whole-file write is atomic; metrics.jsonl is appended line by line.
 package dev.nanolm.train;
 
@@ -43,8 +44,8 @@ public final class RunDir {
     /** Deletes a previous run's files (only the ones a run writes; anything else in the folder is kept). */
     public void clear() {
         try {
-            for (Path p : new Path[] {config(), metrics(), summary(), lastCheckpoint(), bestCheckpoint()}) Files.deleteIfExists(p);
-            for (String sub : new String[] {"samples"}) {
+            for (Path p : new Path[] {config(), metrics(), summary(), lastCheckpoint(), bestCheckpoint(), diagnostics()}) Files.deleteIfExists(p);
+            for (String sub : new String[] {"samples", "plots"}) {
                 Path d = dir.resolve(sub);
                 if (Files.isDirectory(d)) try (var s = Files.list(d)) {
                     for (Path f : (Iterable<Path>) s::iterator) Files.deleteIfExists(f);
@@ -58,6 +59,7 @@ public final class RunDir {
     public Path config() { return dir.resolve("config.json"); }
     public Path metrics() { return dir.resolve("metrics.jsonl"); }
     public Path summary() { return dir.resolve("summary.json"); }
+    public Path diagnostics() { return dir.resolve("diagnostics.jsonl"); }
     public Path lastCheckpoint() { return dir.resolve("checkpoints").resolve("last.safetensors"); }
     public Path bestCheckpoint() { return dir.resolve("checkpoints").resolve("best.safetensors"); }
     public Path sample(long step) { return dir.resolve("samples").resolve(String.format("step-%06d.txt", step)); }

@@ -70,6 +70,7 @@ public final class Trainer {
         model.train(true);
         List<Parameter> params = model.parameters();
         Optimizer opt = model.countsOnly() ? null : oc.build(params);
+        Diagnostics diag = Diagnostics.create(settings, run, params); // null unless --diagnostics
         LrSchedule schedule = oc.schedule(tc.maxIters());
         RunState st = new RunState();
         if (resume) {
@@ -122,6 +123,7 @@ public final class Trainer {
                 try (var step = arena.step()) { // the step's activations and their gradients are the last step's arrays
                     opt.setLr(lr);
                     opt.zeroGrad();
+                    if (diag != null) diag.beforeStep(st.step + 1);
                     for (int micro = 0; micro < tc.gradAccum(); micro++) {
                         if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
                         Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
@@ -141,6 +143,7 @@ public final class Trainer {
                     } else {
                         if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
                         opt.step();
+                        if (diag != null) diag.afterStep(st.step + 1, lr);
                     }
                 }
                 st.step++;
@@ -228,6 +231,7 @@ public final class Trainer {
         row.put("train_loss", round(st.lastTrain));
         row.put("val_loss", round(st.lastVal));
         run.appendMetric(row);
+        dev.nanolm.report.RunPlots.update(run.dir, log); // redraws plots/loss.png and .svg from metrics.jsonl
     }
 
     private void evaluate(LanguageModel model, Optimizer opt, Rng rng, RunState st) {
