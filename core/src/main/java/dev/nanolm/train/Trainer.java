@@ -175,9 +175,28 @@ public final class Trainer {
         }
         progress.clear();
         double testLoss = data.has(Split.TEST) ? LossEval.fullSplit(model, data, Split.TEST, evalBatch()) : Double.NaN;
-        log.printf("done: train %.4f, val %.4f (best %.4f at step %d)%s, %.1f s%n", st.lastTrain, st.lastVal, st.bestVal, st.bestStep,
-                Double.isNaN(testLoss) ? "" : String.format(", test %.4f", testLoss), (System.nanoTime() - t0) / 1e9);
-        return writeSummary(model, st, testLoss, t0, stepMs, threads);
+        double testAtBest = testAtBest(st);
+        log.printf("done: train %.4f, val %.4f (best %.4f at step %d)%s%s, %.1f s%n", st.lastTrain, st.lastVal, st.bestVal, st.bestStep,
+                Double.isNaN(testLoss) ? "" : String.format(", test %.4f", testLoss),
+                Double.isNaN(testAtBest) ? "" : String.format(" (%.4f with the best checkpoint)", testAtBest), (System.nanoTime() - t0) / 1e9);
+        Map<String, Object> summary = writeSummary(model, st, testLoss, t0, stepMs, threads);
+        if (!Double.isNaN(testAtBest) || summary.containsKey("test_loss_at_best")) { // (a resumed run's old figure goes)
+            if (Double.isNaN(testAtBest)) summary.remove("test_loss_at_best");
+            else summary.put("test_loss_at_best", round(testAtBest));
+            run.writeJson(run.summary(), summary);
+        }
+        return summary;
+    }
+
+    /**
+     * Test loss of the best-val checkpoint when it is not the final model (early stopping on val, as makemore
+     * keeps the best model): the honest test figure for a run that overfits. NaN when there is nothing to add.
+     */
+    private double testAtBest(RunState st) {
+        if (!data.has(Split.TEST) || st.bestStep < 0 || st.bestStep == st.step || !Files.exists(run.bestCheckpoint())) return Double.NaN;
+        Checkpoint ck = Checkpoint.load(run.bestCheckpoint());
+        if (Long.parseLong(ck.requireMeta("step")) != st.bestStep) return Double.NaN;
+        return LossEval.fullSplit(CheckpointIO.loadModel(ck), data, Split.TEST, evalBatch());
     }
 
     /** The name of the first parameter whose gradient holds a NaN or infinity, or null (a vectorised sum of squares each). */

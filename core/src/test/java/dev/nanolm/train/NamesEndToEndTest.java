@@ -87,6 +87,9 @@ class NamesEndToEndTest {
                 "--always-save-checkpoint", "false", "--eval-samples", "0", "--threads", "1"));
         Map<String, Object> s = summary(run);
         assertEquals(300L, ((Number) s.get("best_step")).longValue(), s.toString());
+        // the test loss of the best checkpoint is reported beside the final model's, and differs from it
+        double testAtBest = ((Number) s.get("test_loss_at_best")).doubleValue(), test = ((Number) s.get("test_loss")).doubleValue();
+        assertTrue(testAtBest < test, "best checkpoint's test loss " + testAtBest + " vs final " + test);
         assertTrue(((Number) s.get("final_val_loss")).doubleValue() > ((Number) s.get("best_val_loss")).doubleValue(), s.toString());
         // the last checkpoint stayed at the best evaluation
         assertEquals("300", Checkpoint.load(run.resolve("checkpoints/last.safetensors")).requireMeta("step"));
