@@ -38,13 +38,22 @@ record LoadedData(LmData data, DatasetRef ref) {
                     "use --block-size 8, for example");
         LmData data;
         if (format.equals("lines")) {
-            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), path.toString());
+            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), path.toString());
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
         } else {
             data = new TextCorpus(text, T, path.toString());
         }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));
+    }
+
+    static LineDataset.Shuffle splitShuffle(Settings s) {
+        return switch (s.str("split-shuffle")) {
+            case "python" -> LineDataset.Shuffle.PYTHON;
+            case "nanolm" -> LineDataset.Shuffle.NANOLM;
+            default -> throw new ConfigException("--split-shuffle must be python or nanolm, got '" + s.str("split-shuffle") + "'",
+                    "use --split-shuffle python (the makemore lectures' split)");
+        };
     }
 
     static boolean windowed(Settings s) { return ModelType.kind(s.str("model")).configClass() == ModelConfig.class; }

@@ -1,5 +1,6 @@
 // A makemore-style line dataset: one item (a name, a word) per line, a char vocabulary with a boundary
-// token, and an 80/10/10 train/dev/test split of the items shuffled with a fixed seed.
+// token, and an 80/10/10 train/dev/test split of the items shuffled with a fixed seed — by default exactly as the
+// makemore lectures shuffle (Python's random.seed(seed); random.shuffle(items)), so their figures compare.
 package dev.nanolm.data;
 
 import dev.nanolm.tensor.Rng;
@@ -23,8 +24,16 @@ public final class LineDataset {
         this.maxLength = maxLength;
     }
 
-    /** Parses text into items (trimmed non-empty lines) and splits them; source names the file in errors. */
+    /** How the items are shuffled before the split: as Python's random.shuffle (the lectures), or nanolm's own Rng. */
+    public enum Shuffle { PYTHON, NANOLM }
+
+    /** Parses text into items (trimmed non-empty lines) and splits them as the lectures do (Python's shuffle). */
     public static LineDataset fromText(String text, long splitSeed, String source) {
+        return fromText(text, splitSeed, Shuffle.PYTHON, source);
+    }
+
+    /** Parses text into items (trimmed non-empty lines) and splits them; source names the file in errors. */
+    public static LineDataset fromText(String text, long splitSeed, Shuffle shuffle, String source) {
         List<String> items = new ArrayList<>();
         for (String line : text.split("\r?\n")) {
             String t = line.strip();
@@ -36,7 +45,8 @@ public final class LineDataset {
         CharVocab vocab = CharVocab.fromText(String.join("\n", items), true);
         int[] order = new int[items.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        new Rng(splitSeed).shuffle(order);
+        if (shuffle == Shuffle.PYTHON) new PythonShuffle(splitSeed).shuffle(order);
+        else new Rng(splitSeed).shuffle(order);
         List<String> shuffled = new ArrayList<>(items.size());
         for (int i : order) shuffled.add(items.get(i));
         int n1 = (int) (0.8 * shuffled.size()), n2 = (int) (0.9 * shuffled.size());
