@@ -47,7 +47,7 @@ public final class RunReport {
         Map<String, String> summary = new LinkedHashMap<>(), timings = new LinkedHashMap<>(), settings = new LinkedHashMap<>(), about = new LinkedHashMap<>();
         sum.fields().forEachRemaining(e -> (TIMING_KEYS.contains(e.getKey()) ? timings : summary).put(e.getKey(), text(e.getValue())));
         cfg.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        cfg.fields().forEachRemaining(e -> { if (!e.getKey().equals("settings")) about.put(e.getKey(), text(e.getValue())); });
+        cfg.fields().forEachRemaining(e -> { if (!e.getKey().equals("settings")) flatten(e.getKey(), e.getValue(), about); });
         if (!timings.containsKey("threads") && cfg.has("threads")) timings.put("threads", cfg.get("threads").asText());
         if (cfg.has("kernels")) timings.put("kernels", cfg.get("kernels").asText());
 
@@ -70,20 +70,15 @@ public final class RunReport {
             if (Files.exists(sd.resolve("truth.txt"))) truth = Files.readString(sd.resolve("truth.txt"));
         }
         samples.sort((a, b) -> Long.compare(a.step, b.step));
-        String prompt = settings.getOrDefault("sample-prompt", "");
-        if (prompt.isEmpty() && truth != null) prompt = commonPrefix(truth, samples);
+        Path promptFile = sd.resolve("prompt.txt"); // the trainer writes the prompt it used (the default is not in config.json)
+        String prompt = Files.exists(promptFile) ? Files.readString(promptFile) : settings.getOrDefault("sample-prompt", "");
         return new Content(dir.toAbsolutePath().normalize().getFileName().toString(), summary, timings, settings, about, plots, prompt, truth, samples);
     }
 
-    /** The default prompt (the val split's start) is not in config.json: it is what the truth and every sample begin with. */
-    static String commonPrefix(String truth, List<Sample> samples) {
-        String p = truth;
-        for (Sample s : samples) {
-            int n = 0;
-            while (n < p.length() && n < s.text.length() && p.charAt(n) == s.text.charAt(n)) n++;
-            p = p.substring(0, n);
-        }
-        return samples.isEmpty() ? "" : p;
+    /** Nested config values (model, data) as dotted keys, so every table cell holds one short value. */
+    static void flatten(String key, JsonNode v, Map<String, String> into) {
+        if (v.isObject()) v.fields().forEachRemaining(e -> flatten(key + "." + e.getKey(), e.getValue(), into));
+        else into.put(key, text(v));
     }
 
     private static String text(JsonNode v) { return v.isValueNode() ? v.asText() : v.toString(); }
@@ -94,7 +89,7 @@ public final class RunReport {
                 .append("body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}\n")
                 .append("h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:1.6em}\n")
                 .append("table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}\n")
-                .append("th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
+                .append("td{max-width:620px;overflow-wrap:anywhere}th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append(".cols{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}\n")
                 .append("img{max-width:100%;border:1px solid #eee;margin:8px 0}\n")
                 .append("pre{margin:0;white-space:pre-wrap;font-size:13px;font-family:ui-monospace,monospace}\n")

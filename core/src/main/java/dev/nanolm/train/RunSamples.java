@@ -1,6 +1,7 @@
 // What a run writes to samples/ at step 0 and each evaluation: new items for line data, a continuation of a fixed
 // prompt (--sample-prompt, default the start of the val split) for text, always with the same seed so steps can be
-// compared; and once, samples/truth.txt: what really follows the prompt in the val text (for the report).
+// compared; and once, samples/prompt.txt and samples/truth.txt: the prompt and what really follows it in the val
+// text (for the report).
 package dev.nanolm.train;
 
 import dev.nanolm.config.ConfigException;

@@ -111,7 +111,8 @@ public final class Trainer {
             run.appendMetric(row);
             // what the untrained model writes, and what the val text really says after the prompt (for the report)
             writeSample(model, 0);
-            String truth = RunSamples.truth(data, settings);
+            String prompt = RunSamples.prompt(data, settings), truth = RunSamples.truth(data, settings);
+            if (prompt != null) run.writeText(run.dir.resolve("samples").resolve("prompt.txt"), prompt);
             if (truth != null) run.writeText(run.dir.resolve("samples").resolve("truth.txt"), truth);
         }
 

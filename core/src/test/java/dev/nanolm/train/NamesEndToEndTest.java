@@ -150,7 +150,7 @@ public class NamesEndToEndTest {
         return lines.stream().map(l -> l.replaceAll(",\"ms\":[0-9.Ee-]+", "")).toList();
     }
 
-    static String[] concat(String[] a, String[] b) {
+    public static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
