@@ -89,11 +89,11 @@ public final class RunReport {
                 .append("body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}\n")
                 .append("h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:1.6em}\n")
                 .append("table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}\n")
-                .append("td{max-width:620px;overflow-wrap:anywhere}th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
+                .append("td{overflow-wrap:anywhere}table.kv td{max-width:620px}table.samples{width:100%}th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append(".cols{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}\n")
                 .append("img{max-width:100%;border:1px solid #eee;margin:8px 0}\n")
                 .append("pre{margin:0;white-space:pre-wrap;font-size:13px;font-family:ui-monospace,monospace}\n")
-                .append(".prompt{background:#fff3c4}.truth td{background:#f1f8f1}\n</style></head><body>\n");
+                .append("pre.items{white-space:pre;font-size:12px}.prompt{background:#fff3c4}.truth td{background:#f1f8f1}\n</style></head><body>\n");
         b.append("<h1>Run ").append(esc(c.name)).append("</h1>\n<div class=\"cols\"><div><h2>Summary</h2>\n").append(htmlTable(c.summary))
                 .append("</div><div><h2>Timings</h2>\n").append(htmlTable(c.timings)).append("</div></div>\n");
         b.append("<h2>Plots</h2>\n");
@@ -105,17 +105,34 @@ public final class RunReport {
         b.append("<h2>Samples over training</h2>\n");
         if (c.samples.isEmpty()) b.append("<p>No samples (line data with --eval-samples 0, or --sample-tokens 0).</p>\n");
         else {
-            if (c.truth == null && !c.prompt.isEmpty()) b.append("<p>The prompt does not occur in the text: no true continuation.</p>\n");
+            if (c.prompt.isEmpty() && c.truth == null) b.append(itemColumns(c.samples));
+            else {
+            if (c.truth == null) b.append("<p>The prompt does not occur in the text: no true continuation.</p>\n");
             b.append("<p>Same prompt and seed at every step").append(c.prompt.isEmpty() ? "" : " (prompt highlighted)").append(".</p>\n");
-            b.append("<table><tr><th>step</th><th>sample</th></tr>\n");
+            b.append("<table class=\"samples\"><tr><th>step</th><th>sample</th></tr>\n");
             if (c.truth != null) b.append("<tr class=\"truth\"><th>true continuation</th><td>").append(sampleHtml(c.truth, c.prompt)).append("</td></tr>\n");
             for (Sample s : c.samples)
                 b.append("<tr><th>").append(s.step).append("</th><td>").append(sampleHtml(s.text, c.prompt)).append("</td></tr>\n");
             b.append("</table>\n");
+            }
         }
         b.append("<h2>Config</h2>\n<div class=\"cols\"><div><h3>Settings</h3>\n").append(htmlTable(c.settings))
                 .append("</div><div><h3>Model, data, machine</h3>\n").append(htmlTable(c.about)).append("</div></div>\n");
         b.append("<p><small>Written by <code>nanolm report --run ").append(esc(dir.toString())).append("</code>.</small></p>\n</body></html>\n");
+        return b.toString();
+    }
+
+    /** Line data: each step's sampled items as a column, steps side by side, at most 8 columns a table. */
+    private static String itemColumns(List<Sample> samples) {
+        StringBuilder b = new StringBuilder("<p>New items sampled with the same seed at every step (\"in train\": a copy of a training item).</p>\n");
+        for (int from = 0; from < samples.size(); from += 8) {
+            List<Sample> part = samples.subList(from, Math.min(samples.size(), from + 8));
+            b.append("<table class=\"samples\"><tr>");
+            for (Sample s : part) b.append("<th>step ").append(s.step).append("</th>");
+            b.append("</tr>\n<tr>");
+            for (Sample s : part) b.append("<td><pre class=\"items\">").append(esc(s.text.stripTrailing())).append("</pre></td>");
+            b.append("</tr></table>\n");
+        }
         return b.toString();
     }
 
@@ -127,7 +144,7 @@ public final class RunReport {
     }
 
     private static String htmlTable(Map<String, String> m) {
-        StringBuilder b = new StringBuilder("<table>\n");
+        StringBuilder b = new StringBuilder("<table class=\"kv\">\n");
         for (var e : m.entrySet()) {
             boolean num = e.getValue().matches("-?[0-9.eE+-]+");
             b.append("<tr><th>").append(esc(e.getKey())).append("</th><td").append(num ? " class=\"num\"" : "").append(">")
