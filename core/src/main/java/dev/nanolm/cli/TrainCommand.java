@@ -7,6 +7,7 @@ import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.DataException;
+import dev.nanolm.train.Progress;
 import dev.nanolm.train.Trainer;
 import dev.nanolm.train.RunDir;
 import java.nio.file.Files;
@@ -58,14 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : resolveSettings(preset, data, overrides);
         Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        // check every setting before touching data: a typo should not wait for a download
-        dev.nanolm.train.TrainConfig.from(settings);
-        dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
-        Settings check = Settings.fromMap(settings.asMap());
-        if (check.integer("block-size") == 0) check.set("block-size", "1"); // 0 = from the data, known after loading
-        dev.nanolm.models.ModelType.config(check, 1);
-        dev.nanolm.train.Diagnostics.check(settings);
-        LoadedData.format(settings);
+        check(settings);
         LoadedData ld = LoadedData.loadResolving(settings);
         RunDir run = new RunDir(dir);
         if (!resume && run.hasRun()) {
@@ -80,6 +74,28 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("summary: " + run.summary());
         out.flush();
         return 0;
+    }
+
+    /** Checks every setting before touching data: a typo should not wait for a download. */
+    static void check(Settings settings) {
+        dev.nanolm.train.TrainConfig.from(settings);
+        dev.nanolm.optim.OptimConfig.from(settings).schedule(settings.integer("max-iters"));
+        Settings check = Settings.fromMap(settings.asMap());
+        if (check.integer("block-size") == 0) check.set("block-size", "1"); // 0 = from the data, known after loading
+        dev.nanolm.models.ModelType.config(check, 1);
+        dev.nanolm.train.Diagnostics.check(settings);
+        LoadedData.format(settings);
+    }
+
+    /**
+     * One training run into dir, logging to log, progress to progress: a fresh run (dir must hold none) or, with
+     * resume, the continuation of its last checkpoint. What `sweep` runs for each point of its grid.
+     */
+    static Map<String, Object> trainInto(Settings settings, Path dir, boolean resume, java.io.PrintStream log, Progress progress) {
+        check(settings);
+        LoadedData ld = LoadedData.loadResolving(settings);
+        RunDir run = new RunDir(dir).create();
+        return new Trainer(settings, ld.data(), ld.ref(), run, log, progress).train(resume);
     }
 
     /** defaults <- preset <- --data <- --key value overrides (also --key=value). */

@@ -55,6 +55,7 @@ public final class Keys {
         k("eval-only", "false", "evaluate once (train and val, of a new model or, with --resume, of the last checkpoint) and exit without training");
         k("eval-samples", "10", "at each evaluation: items sampled (line data) into samples/");
         k("sample-tokens", "200", "at each evaluation: characters generated after the sample prompt (text data)");
+        k("sample-prompt", "", "at each evaluation (and step 0): the prompt continued into samples/ (text data; empty = the first 30 characters of the val split)");
         k("diagnostics", "false", "record makemore part 3's diagnostics (tanh activations, gradients, update:data ratios) into diagnostics.jsonl and plots/");
         k("diagnostics-interval", "1000", "with --diagnostics: steps between measurements (step 1 is measured too)");
         k("data-format", "auto", "lines (one item per line, makemore), text (one corpus, nanoGPT) or auto (by model type)");

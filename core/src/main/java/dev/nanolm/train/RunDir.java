@@ -80,6 +80,29 @@ public final class RunDir {
         }
     }
 
+    /**
+     * Drops the metrics.jsonl lines of steps after step (and a torn last line): a run resumed from its checkpoint at
+     * step logs those steps again, and its curves should not hold them twice. Rewritten atomically.
+     */
+    public void dropMetricsAfter(long step) {
+        if (!Files.exists(metrics())) return;
+        try {
+            String text = Files.readString(metrics());
+            StringBuilder kept = new StringBuilder();
+            boolean dropped = !text.isEmpty() && !text.endsWith("\n");
+            int end = text.lastIndexOf('\n');
+            for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
+                if (line.isBlank()) continue;
+                var node = JSON_LINE.readTree(line);
+                if (node.has("step") && node.get("step").asLong() > step) { dropped = true; continue; }
+                kept.append(line).append('\n');
+            }
+            if (dropped) AtomicFiles.writeString(metrics(), kept.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + metrics(), e);
+        }
+    }
+
     public void writeText(Path file, String text) {
         try {
             AtomicFiles.writeString(file, text);

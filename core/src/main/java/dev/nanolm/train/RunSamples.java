@@ -1,10 +1,14 @@
-// What a run writes to samples/ at each evaluation: new items for line data, a continuation of a fixed
-// prompt (the start of the val split) for text, always with the same seed so steps can be compared.
+// What a run writes to samples/ at step 0 and each evaluation: new items for line data, a continuation of a fixed
+// prompt (--sample-prompt, default the start of the val split) for text, always with the same seed so steps can be
+// compared; and once, samples/prompt.txt and samples/truth.txt: the prompt and what really follows it in the val
+// text (for the report).
 package dev.nanolm.train;
 
+import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.LineDataset;
 import dev.nanolm.data.LmData;
+import dev.nanolm.data.TextCorpus;
 import dev.nanolm.models.LanguageModel;
 import dev.nanolm.sample.Sampler;
 import dev.nanolm.tensor.Rng;
@@ -29,11 +33,46 @@ public final class RunSamples {
             }
             return sb.toString();
         }
-        String prompt = data.samplePrompt();
+        String prompt = prompt(data, s);
         int n = s.integer("sample-tokens");
         if (prompt == null || prompt.isEmpty() || n == 0) return null;
         int[] ids = sampler.generate(vocab.encode(prompt), n, Sampler.Options.plain(), rng, null, null);
         return prompt + vocab.decodeText(ids, 0, ids.length) + "\n";
+    }
+
+    /**
+     * The prompt text samples continue: --sample-prompt, or the data's own (the first 30 characters of the val split);
+     * null for line data. A prompt with characters outside the vocabulary is a ConfigException (checked before training).
+     */
+    public static String prompt(LmData data, Settings s) {
+        if (data.lineDataset() != null) return null;
+        String p = s.str("sample-prompt");
+        if (p.isEmpty()) return data.samplePrompt();
+        try {
+            data.vocab().encode(p);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--sample-prompt '" + p + "' has " + e.getMessage(), "use characters that occur in the training text");
+        }
+        return p;
+    }
+
+    /**
+     * The prompt followed by what comes after its first occurrence in the val text (else the train text), as long as a
+     * sample's continuation; null when there is no prompt or the text never contains it.
+     */
+    public static String truth(LmData data, Settings s) {
+        String prompt = prompt(data, s);
+        int n = s.integer("sample-tokens");
+        if (prompt == null || prompt.isEmpty() || n == 0 || !(data instanceof TextCorpus c)) return null;
+        for (int[] ids : new int[][] {c.valTokens(), c.trainTokens()}) {
+            String text = data.vocab().decodeText(ids, 0, ids.length);
+            int at = text.indexOf(prompt);
+            if (at < 0) continue;
+            int from = at + prompt.length();
+            int end = text.offsetByCodePoints(from, Math.min(n, text.codePointCount(from, text.length())));
+            return prompt + text.substring(from, end) + "\n";
+        }
+        return null;
     }
 
     private RunSamples() {}

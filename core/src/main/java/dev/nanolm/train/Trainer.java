@@ -47,6 +47,11 @@ public final class Trainer {
     public record DatasetRef(String name, String path, String sha256) {}
 
     public Trainer(Settings settings, LmData data, DatasetRef dataRef, RunDir run, PrintStream log) {
+        this(settings, data, dataRef, run, log, Progress.forConsole(log));
+    }
+
+    /** With progress going somewhere else than a bar on log (a sweep draws one line for all its runs). */
+    public Trainer(Settings settings, LmData data, DatasetRef dataRef, RunDir run, PrintStream log, Progress progress) {
         this.settings = settings;
         this.data = data;
         this.dataRef = dataRef;
@@ -55,7 +60,8 @@ public final class Trainer {
         this.modelConfig = ModelType.config(settings, data.vocab().size());
         this.tc = TrainConfig.from(settings);
         this.oc = OptimConfig.from(settings);
-        this.progress = Progress.forConsole(log);
+        this.progress = progress;
+        RunSamples.prompt(data, settings); // a bad --sample-prompt fails now, not at the first evaluation
     }
 
     /** Training steps reuse one another's activation arrays (see Arena); evaluation and sampling allocate. */
@@ -83,6 +89,8 @@ public final class Trainer {
             st.bestVal = Double.parseDouble(ck.requireMeta("best_val_loss"));
             st.bestStep = Long.parseLong(ck.requireMeta("best_step"));
             log.printf("resuming %s from step %d (best val loss %.4f at step %d)%n", run.dir, st.step, st.bestVal, st.bestStep);
+            // the lines an interrupted session logged after its last checkpoint are logged again (eval-only keeps them)
+            if (!tc.evalOnly()) run.dropMetricsAfter(st.step);
             if (st.step >= tc.maxIters()) log.printf("the run already has %d steps (--max-iters %d): nothing to train%n", st.step, tc.maxIters());
         }
         run.writeJson(run.config(), configJson(threads, model.numParams()));
@@ -97,6 +105,15 @@ public final class Trainer {
         if (st.step == 0) {
             double init = evalLoss(model, Split.VAL, new Rng(tc.seed() * 31));
             log.printf("step 0: val loss %.4f (ln(vocab) = %.4f is a uniform guess; far above it means a bad init)%n", init, Math.log(data.vocab().size()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", 0);
+            row.put("val_loss", round(init));
+            run.appendMetric(row);
+            // what the untrained model writes, and what the val text really says after the prompt (for the report)
+            writeSample(model, 0);
+            String prompt = RunSamples.prompt(data, settings), truth = RunSamples.truth(data, settings);
+            if (prompt != null) run.writeText(run.dir.resolve("samples").resolve("prompt.txt"), prompt);
+            if (truth != null) run.writeText(run.dir.resolve("samples").resolve("truth.txt"), truth);
         }
 
         long t0 = System.nanoTime();
@@ -151,7 +168,7 @@ public final class Trainer {
                 stepMs.add(ms);
                 logLoss += lossSum;
                 logCount++;
-                progress.update(st.step, tc.maxIters(), lossSum, (System.nanoTime() - t0) / 1e9, stepMs.size());
+                progress.update(st.step, tc.maxIters(), lossSum, (System.nanoTime() - t0) / 1e9, stepMs.size(), (long) B * Ty * tc.gradAccum());
                 if (st.step % tc.logInterval() == 0 || st.step == 1) {
                     double mean = logLoss / logCount;
                     double tokPerS = (double) B * Ty * tc.gradAccum() / (ms / 1e3);
@@ -258,12 +275,17 @@ public final class Trainer {
         boolean better = st.lastVal < st.bestVal;
         if (better) { st.bestVal = st.lastVal; st.bestStep = st.step; }
         log.printf("step %d: train loss %.4f, val loss %.4f%s%n", st.step, st.lastTrain, st.lastVal, better ? " (best so far)" : "");
-        String sample = RunSamples.atEvaluation(model, data, settings, new Rng(tc.seed() + 7));
-        if (sample != null) run.writeText(run.sample(st.step), sample);
+        writeSample(model, st.step);
         if (!better && !tc.alwaysSaveCheckpoint()) return; // nanoGPT: only an improvement is saved
         Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.vocab(), checkpointMeta(st));
         ck.save(run.lastCheckpoint());
         if (better) ck.save(run.bestCheckpoint());
+    }
+
+    /** samples/step-NNNNNN.txt, from its own RNG seeded the same at every step (training's RNG is untouched). */
+    private void writeSample(LanguageModel model, long step) {
+        String sample = RunSamples.atEvaluation(model, data, settings, new Rng(tc.seed() + 7));
+        if (sample != null) run.writeText(run.sample(step), sample);
     }
 
     private LinkedHashMap<String, String> checkpointMeta(RunState st) {

@@ -18,16 +18,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NamesEndToEndTest {
-    static String names() { return TestData.file("names.txt").toString(); }
+public class NamesEndToEndTest {
+    public static String names() { return TestData.file("names.txt").toString(); }
 
     static int cli(StringWriter out, String... args) {
         return Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
     }
 
+    public static Map<String, Object> summary(Path run) throws Exception { return summaryOf(run.resolve("summary.json")); }
+
     @SuppressWarnings("unchecked")
-    static Map<String, Object> summary(Path run) throws Exception {
-        return RunDir.JSON.readValue(run.resolve("summary.json").toFile(), Map.class);
+    public static Map<String, Object> summaryOf(Path json) throws Exception {
+        return RunDir.JSON.readValue(json.toFile(), Map.class);
     }
 
     @Test
@@ -151,7 +153,7 @@ class NamesEndToEndTest {
         return lines.stream().map(l -> l.replaceAll(",\"ms\":[0-9.Ee-]+", "")).toList();
     }
 
-    static String[] concat(String[] a, String[] b) {
+    public static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
