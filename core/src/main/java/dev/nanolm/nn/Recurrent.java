@@ -125,6 +125,9 @@ public abstract class Recurrent extends Module {
             // as PyTorch: dropout between layers only, never on the last layer's output or on the final states
             if (drop && l < numLayers - 1) in = Ops.dropout(in, dropout, true, dropoutRng);
         }
+        // --diagnostics: the last layer's outputs of a plain RNN are tanh activations (saturation means something);
+        // GRU and LSTM outputs mix gates and earlier states, so they are not reported as tanh layers
+        if (gates == 1) ActivationRecorder.observe(this, "tanh", in);
         Tensor hN = n == 1 ? hLast[0] : Ops.concat(0, hLast);
         Tensor cN = !hasCell ? null : n == 1 ? cLast[0] : Ops.concat(0, cLast);
         return new Output(in, hN, cN);
