@@ -66,8 +66,10 @@ public final class TrainCommand implements Callable<Integer> {
         dev.nanolm.models.ModelType.config(check, 1);
         dev.nanolm.train.Diagnostics.check(settings);
         LoadedData.format(settings);
-        LoadedData ld = LoadedData.loadResolving(settings);
         RunDir run = new RunDir(dir);
+        run.checkWritable(); // before the data: a wrong --out should not wait for a download
+        LoadedData ld = LoadedData.loadResolving(settings);
+        checkMemory(settings, ld);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
                     "continue it with --resume, replace it with --overwrite, or choose another --out");
@@ -82,7 +84,14 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
+    /** Refuses a batch and model that cannot fit in the heap, before anything is written (see MemoryEstimate). */
+    static void checkMemory(Settings settings, LoadedData ld) {
+        var cfg = dev.nanolm.models.ModelType.config(settings, ld.data().vocab().size());
+        int b = settings.integer("batch-size");
+        long B = b == 0 ? ld.data().fullCount(dev.nanolm.data.LmData.Split.TRAIN) : b;
+        dev.nanolm.train.MemoryEstimate.of(cfg, B).check(Runtime.getRuntime().maxMemory(), B, ld.data().T());
+    }
+
     /** The settings a run was started with (its config.json), then --data and the --key overrides on top. */
     static Settings resumeSettings(RunDir run, String data, List<String> overrides) {
         if (!Files.exists(run.config()))
@@ -98,6 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
+    /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
     static Settings resolveSettings(String preset, String data, List<String> overrides) {
         Settings s = Settings.defaults();
         if (preset != null) s.setAll(Presets.load(preset).values());
