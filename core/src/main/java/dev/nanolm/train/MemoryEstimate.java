@@ -40,7 +40,8 @@ public record MemoryEstimate(double activationBytes, double parameterBytes, doub
             largest = Math.max(Math.max(B * T * 4 * Hd, B * T * V), Math.max(bow ? B * T * T : 0, 4 * (E + Hd) * Hd));
             what = "activations of batch x block";
         } else if (cfg instanceof ModelConfig m) {
-            double T = m.blockSize(), E = m.nEmbd(), Hd = m.nHidden(), V = m.vocabSize();
+            double T = m.blockSize(), E = m.nEmbd(), V = m.vocabSize();
+            double Hd = m.type().startsWith("bigram") ? 0 : m.nHidden(); // a bigram has no hidden layer
             double levels = Math.max(1, Math.ceil(Math.log(Math.max(T, 1)) / Math.log(2)));
             act = B * (2 * T * E + 8 * Hd * levels + 3 * V);
             params = V * E + T * E * Hd + Hd * V + (m.type().equals("wavenet") ? 2 * Hd * Hd * levels : 0);
