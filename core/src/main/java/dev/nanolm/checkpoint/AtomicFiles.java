@@ -25,6 +25,19 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /** A simulated disk failure (tests): called before bytes reach the temp file; throwing fails the write. */
+    @FunctionalInterface
+    public interface Fault {
+        /** target: the file being replaced; total: its bytes written so far plus the ones about to be written. */
+        void check(Path target, long total) throws IOException;
+    }
+
+    // Tests cannot fill a real disk or rely on read-only folders (they may run as root), so they inject the failure.
+    private static volatile Fault fault;
+
+    /** Installs (or with null removes) a simulated failure for every later {@link #write}. For tests. */
+    public static void injectFault(Fault f) { fault = f; }
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int BUFFER = 1 << 16;
 
@@ -47,7 +60,7 @@ public final class AtomicFiles {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // The body must not close the channel before force(), so it gets a stream whose close() only flushes.
                 OutputStream raw = Channels.newOutputStream(ch);
-                try (OutputStream out = new NonClosingBufferedStream(raw)) {
+                try (OutputStream out = new NonClosingBufferedStream(raw, abs, fault)) {
                     body.write(out);
                     out.flush();
                 }
@@ -78,7 +91,8 @@ public final class AtomicFiles {
     /**
      * Appends one line (UTF-8, a newline added) and flushes it to the OS; made for metrics.jsonl.
      * NOT atomic: appending cannot be, so a crash may leave a partial last line without its newline.
-     * Readers of such logs should ignore a last line that does not end in a newline. Not fsynced either
+     * Readers of such logs should ignore a last line that does not end in a newline (and any line that does not
+     * parse: the next append first ends a torn line). Not fsynced either
      * (one fsync per training step would cost more than the step). The line must not contain a newline.
      */
     public static void appendLine(Path target, String line) throws IOException {
@@ -87,6 +101,14 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        // a kill mid-append left a last line without its newline: end it, so that torn line stays one
+        // unparseable line (readers skip it) instead of swallowing this one (the OS refuses READ with APPEND)
+        if (Files.exists(target)) try (FileChannel r = FileChannel.open(target, StandardOpenOption.READ)) {
+            long size = r.size();
+            ByteBuffer last = ByteBuffer.allocate(1);
+            if (size > 0 && r.read(last, size - 1) == 1 && last.get(0) != '\n')
+                bytes = ("\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+        }
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             // One write call: with O_APPEND the OS places it at the end as a unit on local file systems.
@@ -114,8 +136,20 @@ public final class AtomicFiles {
     private static final class NonClosingBufferedStream extends FilterOutputStream {
         private final byte[] buf = new byte[BUFFER];
         private int n;
+        private final Path target;
+        private final Fault fault;
+        private long written;
 
-        NonClosingBufferedStream(OutputStream out) { super(out); }
+        NonClosingBufferedStream(OutputStream out, Path target, Fault fault) {
+            super(out);
+            this.target = target;
+            this.fault = fault;
+        }
+
+        private void reach(int len) throws IOException {
+            if (fault != null) fault.check(target, written + len);
+            written += len;
+        }
 
         @Override public void write(int b) throws IOException {
             if (n == buf.length) drain();
@@ -125,6 +159,7 @@ public final class AtomicFiles {
         @Override public void write(byte[] b, int off, int len) throws IOException {
             if (len >= buf.length) {
                 drain();
+                reach(len);
                 out.write(b, off, len);
                 return;
             }
@@ -142,6 +177,7 @@ public final class AtomicFiles {
 
         private void drain() throws IOException {
             if (n > 0) {
+                reach(n);
                 out.write(buf, 0, n);
                 n = 0;
             }

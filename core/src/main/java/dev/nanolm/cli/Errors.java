@@ -31,13 +31,14 @@ final class Errors {
         PrintWriter err = cmd.getErr();
         int code;
         Throwable t = ex;
-        if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
+        String ioWhat = null; // "cannot write X": the file an UncheckedIOException names, which its cause may not
+        if (t instanceof UncheckedIOException u && u.getCause() != null) { ioWhat = u.getMessage(); t = u.getCause(); }
         if (t instanceof ConfigException c) { print(err, c.getMessage(), c.hint()); code = USAGE; }
         else if (t instanceof ShapeException s) { print(err, s.getMessage(), "check the model sizes (--n-embd, --block-size, ...)"); code = USAGE; }
         else if (t instanceof DataException d) { print(err, d.getMessage(), d.hint()); code = DATA; }
         else if (t instanceof CheckpointException c) { print(err, c.getMessage(), c.hint()); code = DATA; }
         else if (t instanceof NonFiniteLossException n) { print(err, n.getMessage(), n.hint()); code = DATA; }
-        else if (t instanceof IOException io) { print(err, "I/O failure: " + io.getMessage(), "check the path, permissions and free disk space"); code = DATA; }
+        else if (t instanceof IOException io) { print(err, "I/O failure: " + (ioWhat != null && !ioWhat.equals(io.toString()) ? ioWhat + " (" + io.getMessage() + ")" : io.getMessage()), "check the path, permissions and free disk space"); code = DATA; }
         else if (t instanceof OutOfMemoryError) { print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ..."); code = DATA; }
         else if (t instanceof IllegalArgumentException ia) { print(err, ia.getMessage(), "check the command's options with `nanolm help " + commandPath(cmd) + "`"); code = USAGE; }
         else { print(err, "internal error: " + t, "rerun with --debug and report it"); code = DATA; }

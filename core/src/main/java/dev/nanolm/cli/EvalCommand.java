@@ -45,6 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         if (batch <= 0) throw new ConfigException("--batch-size must be positive, got " + batch, "use --batch-size 64");
+        if (threads < 0 || threads > dev.nanolm.train.TrainConfig.MAX_THREADS)
+            throw new ConfigException("--threads must be 0 to " + dev.nanolm.train.TrainConfig.MAX_THREADS + ", got " + threads, "use --threads 0 (all cores)");
         if (threads > 0) Parallel.setThreads(threads);
         RunCheckpoint rc = RunCheckpoint.open(run, which);
         RunDir rd = rc.run();

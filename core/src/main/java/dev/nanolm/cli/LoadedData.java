@@ -39,6 +39,7 @@ record LoadedData(LmData data, DatasetRef ref) {
         LmData data;
         if (format.equals("lines")) {
             LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), path.toString());
+            checkArraySize(items, T, windowed(s));
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
         } else {
@@ -54,6 +55,25 @@ record LoadedData(LmData data, DatasetRef ref) {
             default -> throw new ConfigException("--split-shuffle must be python or nanolm, got '" + s.str("split-shuffle") + "'",
                     "use --split-shuffle python (the makemore lectures' split)");
         };
+    }
+
+    /**
+     * Windows (one per character and item end) or padded items, each T ids, must fit one Java array: a huge
+     * --block-size is refused here instead of overflowing an int.
+     */
+    static void checkArraySize(LineDataset items, int T, boolean windowed) {
+        long rows = 0;
+        for (var split : java.util.List.of(items.train, items.dev, items.test)) {
+            if (!windowed) rows = Math.max(rows, split.size());
+            else {
+                long n = 0;
+                for (String it : split) n += it.codePointCount(0, it.length()) + 1;
+                rows = Math.max(rows, n);
+            }
+        }
+        if (rows * (long) Math.max(T, 1) > Integer.MAX_VALUE - 16)
+            throw new ConfigException("--block-size " + T + " gives " + rows + " x " + T + " context ids, more than one Java array holds",
+                    "use a --block-size of at most " + (Integer.MAX_VALUE - 16) / Math.max(rows, 1) + (windowed ? "" : ", or 0 (longest item + 1)"));
     }
 
     static boolean windowed(Settings s) { return ModelType.kind(s.str("model")).configClass() == ModelConfig.class; }

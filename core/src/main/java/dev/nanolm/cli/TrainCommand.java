@@ -60,8 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         check(settings);
-        LoadedData ld = LoadedData.loadResolving(settings);
         RunDir run = new RunDir(dir);
+        run.checkWritable(); // before the data: a wrong --out should not wait for a download
+        LoadedData ld = LoadedData.loadResolving(settings);
+        checkMemory(settings, ld);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
                     "continue it with --resume, replace it with --overwrite, or choose another --out");
@@ -93,9 +95,20 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static Map<String, Object> trainInto(Settings settings, Path dir, boolean resume, java.io.PrintStream log, Progress progress) {
         check(settings);
+        RunDir run = new RunDir(dir);
+        run.checkWritable();
         LoadedData ld = LoadedData.loadResolving(settings);
-        RunDir run = new RunDir(dir).create();
+        checkMemory(settings, ld);
+        run.create();
         return new Trainer(settings, ld.data(), ld.ref(), run, log, progress).train(resume);
+    }
+
+    /** Refuses a batch and model that cannot fit in the heap, before anything is written (see MemoryEstimate). */
+    static void checkMemory(Settings settings, LoadedData ld) {
+        var cfg = dev.nanolm.models.ModelType.config(settings, ld.data().vocab().size());
+        int b = settings.integer("batch-size");
+        long B = b == 0 ? ld.data().fullCount(dev.nanolm.data.LmData.Split.TRAIN) : b;
+        dev.nanolm.train.MemoryEstimate.of(cfg, B).check(Runtime.getRuntime().maxMemory(), B, ld.data().T());
     }
 
     /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
@@ -114,6 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
+    /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
     static Settings resolveSettings(String preset, String data, List<String> overrides) {
         Settings s = Settings.defaults();
         if (preset != null) s.setAll(Presets.load(preset).values());

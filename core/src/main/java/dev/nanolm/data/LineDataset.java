@@ -35,7 +35,8 @@ public final class LineDataset {
     /** Parses text into items (trimmed non-empty lines) and splits them; source names the file in errors. */
     public static LineDataset fromText(String text, long splitSeed, Shuffle shuffle, String source) {
         List<String> items = new ArrayList<>();
-        for (String line : text.split("\r?\n")) {
+        // a lone \r ends a line too (old Mac files): left inside an item it would be a character the vocabulary omits
+        for (String line : text.split("\r\n|\r|\n")) {
             String t = line.strip();
             if (!t.isEmpty()) items.add(t);
         }

@@ -26,7 +26,9 @@ public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, 
     }
 
     private static void positive(String what, int v) {
-        if (v <= 0) throw new ConfigException(what + " must be positive, got " + v, "pass a size of at least 1");
+        // settings are named as the user types them (--n-embd); the vocabulary size comes from the data
+        if (v <= 0) throw new ConfigException((what.contains(" ") ? what : "--" + what) + " must be positive, got " + v,
+                what.contains(" ") ? "pass data that holds some text" : "pass a size of at least 1, e.g. --" + what + " 8");
     }
 
     public static ModelConfig from(Settings s, int vocabSize) {

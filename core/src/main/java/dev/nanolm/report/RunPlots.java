@@ -67,7 +67,11 @@ public final class RunPlots {
         if (end < 0) return out;
         for (String line : text.substring(0, end).split("\n")) {
             if (line.isBlank()) continue;
-            out.add(JSON.readTree(line));
+            try {
+                out.add(JSON.readTree(line));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException garbled) {
+                // a half line a kill left behind, then appended to: the plot goes on without it
+            }
         }
         return out;
     }

@@ -40,6 +40,25 @@ public final class CharVocab {
 
     public boolean hasBoundary() { return boundary; }
 
+    /** The code point of an id; -1 for the boundary token. */
+    public int codePointOf(int id) { return codePoints[id]; }
+
+    /** Code points for a message: each quoted, control characters and spaces escaped ('a' '\\n' 'U+00A0'). */
+    public static String show(java.util.Collection<Integer> cps) {
+        StringBuilder sb = new StringBuilder();
+        for (int cp : cps) {
+            if (cp < 0) continue;
+            if (sb.length() > 0) sb.append(' ');
+            if (cp == '\n') sb.append("'\\n'");
+            else if (cp == '\t') sb.append("'\\t'");
+            else if (cp == '\r') sb.append("'\\r'");
+            else if (Character.isISOControl(cp) || Character.isWhitespace(cp) || Character.isSpaceChar(cp) && cp != ' ')
+                sb.append(cp == ' ' ? "' '" : String.format("U+%04X", cp));
+            else sb.append('\'').appendCodePoint(cp).append('\'');
+        }
+        return sb.toString();
+    }
+
     /** Id of a code point, or -1 when it is not in the vocabulary. */
     public int id(int codePoint) { return ids.getOrDefault(codePoint, -1); }
 
@@ -47,12 +66,12 @@ public final class CharVocab {
     public int[] encode(String s) {
         int[] cps = s.codePoints().toArray();
         int[] out = new int[cps.length];
-        TreeSet<String> unknown = new TreeSet<>();
+        TreeSet<Integer> unknown = new TreeSet<>();
         for (int i = 0; i < cps.length; i++) {
             out[i] = id(cps[i]);
-            if (out[i] < 0) unknown.add(new String(Character.toChars(cps[i])));
+            if (out[i] < 0) unknown.add(cps[i]);
         }
-        if (!unknown.isEmpty()) throw new IllegalArgumentException("characters not in the vocabulary: " + String.join(" ", unknown));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("characters not in the vocabulary: " + show(unknown));
         return out;
     }
 

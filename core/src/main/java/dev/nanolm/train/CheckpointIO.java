@@ -39,15 +39,47 @@ public final class CheckpointIO {
         if (!savedType.equals(type)) diffs.append(" model type ").append(savedType).append(" vs ").append(type).append(';');
         else {
             Record saved = modelConfig(ck);
-            if (!saved.equals(cfg)) diffs.append(" model ").append(saved).append(" vs ").append(cfg).append(';');
+            if (!saved.equals(cfg)) diffs.append(configDiff(saved, cfg));
         }
-        if (!ck.requireMeta("vocab").equals(vocab.serialize())) diffs.append(" vocabulary differs;");
+        if (!ck.requireMeta("vocab").equals(vocab.serialize())) diffs.append(vocabDiff(vocab(ck), vocab));
         String sha = ck.metadata().get("dataset_sha256");
         if (sha != null && datasetSha != null && !sha.equals(datasetSha))
             diffs.append(" dataset SHA-256 ").append(sha, 0, 12).append("… vs ").append(datasetSha, 0, 12).append("…;");
         if (diffs.length() > 0)
             throw new CheckpointException("the checkpoint does not match this run's settings:" + diffs,
                     "resume with the settings the run was started with (see its config.json), or start a new run in another --out folder");
+    }
+
+    /** " --n-embd 10 (checkpoint) vs 12 (this run);" for each differing field of two configs of one record class. */
+    static String configDiff(Record saved, Record now) {
+        if (saved.getClass() != now.getClass()) return " model " + saved + " vs " + now + ";";
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (var c : saved.getClass().getRecordComponents()) {
+                Object a = c.getAccessor().invoke(saved), b = c.getAccessor().invoke(now);
+                if (java.util.Objects.equals(a, b)) continue;
+                String key = c.getName().equals("vocabSize") ? "vocabulary size"
+                        : "--" + c.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+                sb.append(' ').append(key).append(' ').append(a).append(" (checkpoint) vs ").append(b).append(" (this run);");
+            }
+        } catch (ReflectiveOperationException e) {
+            return " model " + saved + " vs " + now + ";";
+        }
+        return sb.toString();
+    }
+
+    /** " vocabulary differs: ... only in the checkpoint 'x', only in this run's data 'y';" (characters quoted, escaped). */
+    static String vocabDiff(CharVocab saved, CharVocab now) {
+        java.util.TreeSet<Integer> a = new java.util.TreeSet<>(), b = new java.util.TreeSet<>();
+        for (int i = 0; i < saved.size(); i++) a.add(saved.codePointOf(i));
+        for (int i = 0; i < now.size(); i++) b.add(now.codePointOf(i));
+        java.util.TreeSet<Integer> onlyA = new java.util.TreeSet<>(a), onlyB = new java.util.TreeSet<>(b);
+        onlyA.removeAll(b);
+        onlyB.removeAll(a);
+        StringBuilder sb = new StringBuilder(" vocabulary differs (" + saved.size() + " tokens in the checkpoint, " + now.size() + " in this run's data");
+        if (!onlyA.isEmpty()) sb.append("; only in the checkpoint: ").append(CharVocab.show(onlyA));
+        if (!onlyB.isEmpty()) sb.append("; only in this run's data: ").append(CharVocab.show(onlyB));
+        return sb.append(");").toString();
     }
 
     public static Record modelConfig(Checkpoint ck) {
@@ -61,9 +93,28 @@ public final class CheckpointIO {
         }
     }
 
-    /** Builds the model a checkpoint describes and loads its weights. */
+    /**
+     * Builds the model a checkpoint describes and loads its weights, after checking that its vocabulary parses and
+     * has the size the model config says; shapes are checked against the config by loadStateDict.
+     */
     public static LanguageModel loadModel(Checkpoint ck) {
-        LanguageModel model = ModelType.create(ck.requireMeta("model_type"), modelConfig(ck), new Rng(0));
+        Record cfg = modelConfig(ck);
+        int vocabSize = vocab(ck).size();
+        try {
+            Object n = cfg.getClass().getMethod("vocabSize").invoke(cfg);
+            if (n instanceof Integer v && v != vocabSize)
+                throw new CheckpointException("the checkpoint's vocabulary has " + vocabSize + " tokens but its model config says " + v,
+                        "the file was not written by this version of nanolm, or was edited; retrain");
+        } catch (ReflectiveOperationException noSuchField) {
+            // a config without a vocabulary size: nothing to compare
+        }
+        LanguageModel model;
+        try {
+            model = ModelType.create(ck.requireMeta("model_type"), cfg, new Rng(0));
+        } catch (RuntimeException e) {
+            throw new CheckpointException("the checkpoint's model config cannot build a model: " + e.getMessage(),
+                    "the file was not written by this version of nanolm; retrain");
+        }
         try {
             model.loadStateDict(modelTensors(ck));
         } catch (RuntimeException e) {
@@ -73,7 +124,14 @@ public final class CheckpointIO {
         return model;
     }
 
-    public static CharVocab vocab(Checkpoint ck) { return CharVocab.parse(ck.requireMeta("vocab")); }
+    public static CharVocab vocab(Checkpoint ck) {
+        try {
+            return CharVocab.parse(ck.requireMeta("vocab"));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("the checkpoint's vocabulary cannot be read (" + e.getMessage() + ")",
+                    "the file was not written by this version of nanolm; retrain");
+        }
+    }
 
     public static void restore(Checkpoint ck, LanguageModel model, Optimizer opt, Rng rng) {
         model.loadStateDict(modelTensors(ck));

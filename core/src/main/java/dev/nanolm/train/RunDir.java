@@ -29,11 +29,35 @@ public final class RunDir {
             Files.createDirectories(dir.resolve("samples"));
             Path probe = Files.createTempFile(dir, ".probe", ".tmp");
             Files.delete(probe);
+            // temp files of atomic writes that a kill interrupted: never read, so only clutter
+            for (Path d : new Path[] {dir, dir.resolve("checkpoints"), dir.resolve("samples"), dir.resolve("plots")})
+                if (Files.isDirectory(d)) try (var s = Files.list(d)) {
+                    for (Path f : (Iterable<Path>) s::iterator) {
+                        String n = f.getFileName().toString();
+                        if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(f)) Files.deleteIfExists(f);
+                    }
+                }
         } catch (IOException | SecurityException e) {
             throw new DataException("cannot write to the output directory " + dir + " (" + e.getMessage() + ")",
                     "choose a writable folder with --out DIR");
         }
         return this;
+    }
+
+    /**
+     * Fails early, before data is loaded, when the directory cannot be created or written: its nearest existing
+     * ancestor must be a writable directory (e.g. not a regular file, as in --out notes.txt/run). Creates nothing.
+     */
+    public void checkWritable() {
+        Path p = dir.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null) return;
+        if (!Files.isDirectory(p))
+            throw new DataException("cannot write to the output directory " + dir + ": " + p + " is a file, not a folder",
+                    "choose a writable folder with --out DIR");
+        if (!Files.isWritable(p))
+            throw new DataException("cannot write to the output directory " + dir + ": " + p + " is not writable",
+                    "choose a writable folder with --out DIR");
     }
 
     /** True when the directory already holds a run's files. */
@@ -81,25 +105,32 @@ public final class RunDir {
     }
 
     /**
-     * Drops the metrics.jsonl lines of steps after step (and a torn last line): a run resumed from its checkpoint at
-     * step logs those steps again, and its curves should not hold them twice. Rewritten atomically.
+     * Keeps the complete lines of a JSON-lines log whose "step" is at most maxStep and rewrites it atomically: a
+     * resumed run redoes the steps after its checkpoint, and a kill may have left a half-written last line. Lines
+     * that do not parse are dropped too (a half line followed by a later append). No file: nothing to do.
      */
-    public void dropMetricsAfter(long step) {
-        if (!Files.exists(metrics())) return;
+    public void truncateJsonl(Path file, long maxStep) {
+        if (!Files.exists(file)) return;
         try {
-            String text = Files.readString(metrics());
-            StringBuilder kept = new StringBuilder();
-            boolean dropped = !text.isEmpty() && !text.endsWith("\n");
+            String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
             int end = text.lastIndexOf('\n');
-            for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
+            StringBuilder kept = new StringBuilder();
+            if (end >= 0) for (String line : text.substring(0, end).split("\n")) {
                 if (line.isBlank()) continue;
-                var node = JSON_LINE.readTree(line);
-                if (node.has("step") && node.get("step").asLong() > step) { dropped = true; continue; }
+                com.fasterxml.jackson.databind.JsonNode row;
+                try {
+                    row = JSON_LINE.readTree(line);
+                } catch (IOException garbled) {
+                    continue;
+                }
+                if (row == null || !row.isObject() || !row.has("step") || row.get("step").asLong() > maxStep) continue;
                 kept.append(line).append('\n');
             }
-            if (dropped) AtomicFiles.writeString(metrics(), kept.toString());
+            if (kept.length() != text.length()) AtomicFiles.writeString(file, kept.toString());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new DataException(file + " is not UTF-8 text", "move it away (the run's checkpoints are enough to resume)");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + metrics(), e);
+            throw new UncheckedIOException("cannot rewrite " + file, e);
         }
     }
 

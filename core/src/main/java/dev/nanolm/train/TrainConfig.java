@@ -16,8 +16,13 @@ public record TrainConfig(int batchSize, int gradAccum, int maxIters, int evalIn
         if (logInterval <= 0) throw new ConfigException("--log-interval must be positive, got " + logInterval, "use --log-interval 100");
         if (evalSamples < 0) throw new ConfigException("--eval-samples must be >= 0, got " + evalSamples, "use --eval-samples 10");
         if (skipNonfinite < 0) throw new ConfigException("--skip-nonfinite must be >= 0, got " + skipNonfinite, "use --skip-nonfinite 0");
+        if (threads > MAX_THREADS) throw new ConfigException("--threads " + threads + " is more than nanolm's limit of " + MAX_THREADS,
+                "use --threads 0 (all " + Runtime.getRuntime().availableProcessors() + " cores)");
         if (threads < 0) throw new ConfigException("--threads must be >= 0 (0 = all cores), got " + threads, "use --threads 0");
     }
+
+    /** One worker thread each: a typo like --threads 80000 must not start 80000 threads. */
+    public static final int MAX_THREADS = 1024;
 
     public static TrainConfig from(Settings s) {
         return new TrainConfig(s.integer("batch-size"), s.integer("grad-accum"), s.integer("max-iters"), s.integer("eval-interval"),

@@ -88,9 +88,13 @@ public final class Trainer {
             st.step = Long.parseLong(ck.requireMeta("step"));
             st.bestVal = Double.parseDouble(ck.requireMeta("best_val_loss"));
             st.bestStep = Long.parseLong(ck.requireMeta("best_step"));
+            // a kill after this checkpoint left log lines (maybe half a line) for steps the resumed run will redo:
+            // drop them, so the logs read as if the run had never stopped (--eval-only redoes nothing: kept)
+            if (!tc.evalOnly()) {
+                run.truncateJsonl(run.metrics(), st.step);
+                run.truncateJsonl(run.diagnostics(), st.step);
+            }
             log.printf("resuming %s from step %d (best val loss %.4f at step %d)%n", run.dir, st.step, st.bestVal, st.bestStep);
-            // the lines an interrupted session logged after its last checkpoint are logged again (eval-only keeps them)
-            if (!tc.evalOnly()) run.dropMetricsAfter(st.step);
             if (st.step >= tc.maxIters()) log.printf("the run already has %d steps (--max-iters %d): nothing to train%n", st.step, tc.maxIters());
         }
         run.writeJson(run.config(), configJson(threads, model.numParams()));
@@ -278,8 +282,10 @@ public final class Trainer {
         writeSample(model, st.step);
         if (!better && !tc.alwaysSaveCheckpoint()) return; // nanoGPT: only an improvement is saved
         Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.vocab(), checkpointMeta(st));
-        ck.save(run.lastCheckpoint());
+        // best before last: a kill between the two leaves last at the previous evaluation, whose metadata names a
+        // best step that best.safetensors still holds (or that the resumed run rewrites identically)
         if (better) ck.save(run.bestCheckpoint());
+        ck.save(run.lastCheckpoint());
     }
 
     /** samples/step-NNNNNN.txt, from its own RNG seeded the same at every step (training's RNG is untouched). */
