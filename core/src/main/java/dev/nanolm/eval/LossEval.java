@@ -16,6 +16,7 @@ public final class LossEval {
      */
     public static double fullSplit(LanguageModel model, LmData data, LmData.Split split, int B) {
         int n = data.fullCount(split), T = data.T(), Ty = data.targetsPerExample();
+        B = Math.max(1, Math.min(B, n)); // a batch larger than the split would only allocate (and could overflow)
         int[] X = new int[B * T], Y = new int[B * Ty];
         double total = 0;
         long targets = 0;
