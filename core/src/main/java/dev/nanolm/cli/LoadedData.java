@@ -38,7 +38,8 @@ record LoadedData(LmData data, DatasetRef ref) {
                     "use --block-size 8, for example");
         LmData data;
         if (format.equals("lines")) {
-            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), path.toString());
+            double[] pct = splitPercentages(s);
+            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), pct[0], pct[1], path.toString());
             checkArraySize(items, T, windowed(s));
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
@@ -46,6 +47,22 @@ record LoadedData(LmData data, DatasetRef ref) {
             data = new TextCorpus(text, T, path.toString());
         }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));
+    }
+
+    /** --split "train/dev/test" in percent, e.g. 80/10/10 (the lectures') or 97/1.5/1.5; each part > 0, sum 100. */
+    static double[] splitPercentages(Settings s) {
+        String v = s.str("split");
+        String[] parts = v.split("/");
+        double[] p = new double[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) p[i] = Double.parseDouble(parts[i].trim());
+        } catch (NumberFormatException e) {
+            p = new double[0];
+        }
+        if (p.length != 3 || !(p[0] > 0 && p[1] > 0 && p[2] > 0) || Math.abs(p[0] + p[1] + p[2] - 100) > 1e-9)
+            throw new ConfigException("--split must be three positive percentages train/dev/test that add up to 100, got '" + v + "'",
+                    "use --split 80/10/10 (the lectures' split)");
+        return p;
     }
 
     static LineDataset.Shuffle splitShuffle(Settings s) {

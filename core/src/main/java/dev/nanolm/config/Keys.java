@@ -15,6 +15,7 @@ public final class Keys {
         k("data", "names", "dataset name from the catalog (see `datasets`) or a path to a text file");
         k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
+        k("split", "80/10/10", "line datasets: train/dev/test percentages of the shuffled items (the lectures' 80/10/10)");
         k("split-shuffle", "python", "how line items are shuffled before the split: python (random.seed(split-seed); random.shuffle, bit for bit: the makemore lectures' split of names.txt) or nanolm (nanolm's own RNG, the split of runs made before this option)");
         k("threads", "0", "worker threads for kernels (0 = all cores)");
         // model shape

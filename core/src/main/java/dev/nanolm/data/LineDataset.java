@@ -32,8 +32,16 @@ public final class LineDataset {
         return fromText(text, splitSeed, Shuffle.PYTHON, source);
     }
 
-    /** Parses text into items (trimmed non-empty lines) and splits them; source names the file in errors. */
+    /** Parses text into items and splits them 80/10/10 after the given shuffle; source names the file in errors. */
     public static LineDataset fromText(String text, long splitSeed, Shuffle shuffle, String source) {
+        return fromText(text, splitSeed, shuffle, 80, 10, source);
+    }
+
+    /**
+     * Parses text into items (trimmed non-empty lines) and splits them: the first trainPct percent of the shuffled
+     * items train, the next devPct percent dev, the rest test (the lectures' int(0.8*n), int(0.9*n) cuts).
+     */
+    public static LineDataset fromText(String text, long splitSeed, Shuffle shuffle, double trainPct, double devPct, String source) {
         List<String> items = new ArrayList<>();
         // a lone \r ends a line too (old Mac files): left inside an item it would be a character the vocabulary omits
         for (String line : text.split("\r\n|\r|\n")) {
@@ -50,7 +58,7 @@ public final class LineDataset {
         else new Rng(splitSeed).shuffle(order);
         List<String> shuffled = new ArrayList<>(items.size());
         for (int i : order) shuffled.add(items.get(i));
-        int n1 = (int) (0.8 * shuffled.size()), n2 = (int) (0.9 * shuffled.size());
+        int n1 = (int) (trainPct / 100 * shuffled.size()), n2 = (int) ((trainPct + devPct) / 100 * shuffled.size());
         n1 = Math.max(1, n1);
         n2 = Math.max(n1 + 1, Math.min(n2, shuffled.size() - 1));
         int maxLen = 0;

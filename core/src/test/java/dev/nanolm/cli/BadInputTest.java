@@ -117,6 +117,9 @@ class BadInputTest {
                 c("dropout of 1.5", 2, "--dropout must be in [0, 1)", gpt("dropout", "--dropout", "1.5")),
                 c("bigram with a window", 2, "--block-size must be 1", mlp("bigram", "--model", "bigram", "--block-size", "3")),
                 c("wavenet block not a power of two", 2, "power of two", mlp("wavenet", "--model", "wavenet", "--block-size", "3")),
+                c("split that does not add up", 2, "add up to 100", mlp("split", "--split", "80/10/5")),
+                c("unknown split shuffle", 2, "--split-shuffle must be python or nanolm", mlp("shuffle", "--split-shuffle", "numpy")),
+                c("block too short for the longest item", 1, "fits items of up to", mlp("seqblock", "--model", "gru", "--block-size", "3")),
                 c("too many threads", 2, "--threads 100000", mlp("threads", "--threads", "100000")),
                 // names of things
                 c("unknown preset", 2, "did you mean names-mlp", new String[] {"train", "--preset", "names-mpl"}),

@@ -37,4 +37,13 @@ class PythonShuffleTest {
         assertEquals(List.of("mustafa", "reuben", "kahlel"), ds.test.subList(0, 3));
         assertEquals(List.of(25626, 3203, 3204), List.of(ds.train.size(), ds.dev.size(), ds.test.size()));
     }
+
+    @Test
+    void otherSplitPercentagesCutTheSameShuffle() throws Exception {
+        String text = Files.readString(TestData.file("names.txt"));
+        LineDataset lecture = LineDataset.fromText(text, 42, "names.txt");
+        LineDataset wide = LineDataset.fromText(text, 42, LineDataset.Shuffle.PYTHON, 97, 1.5, "names.txt");
+        assertEquals(List.of(31072, 480, 481), List.of(wide.train.size(), wide.dev.size(), wide.test.size()));
+        assertEquals(lecture.train, wide.train.subList(0, lecture.train.size())); // same order, a later cut
+    }
 }
