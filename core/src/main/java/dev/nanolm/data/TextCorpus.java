@@ -15,6 +15,7 @@ public final class TextCorpus implements LmData {
     private final int[] train, val;
     private final int T;
     private final String samplePrompt;
+    private final int[] samplePromptIds;
     private double valCharsPerTarget = Double.NaN; // computed on first use: it decodes the val split
 
     /** A character-level corpus (the vocabulary is the text's code points). */
@@ -53,7 +54,13 @@ public final class TextCorpus implements LmData {
                     + val.length + ") must hold at least block-size + 1 = " + (blockSize + 1),
                     "use a longer text or a smaller --block-size");
         }
-        this.samplePrompt = valText.substring(0, valText.offsetByCodePoints(0, Math.min(30, valText.codePointCount(0, valText.length()))));
+        // the val split's first 30 characters, as whole tokens: re-encoding a cut string could need a token the corpus
+        // never used (cl100k_base's ' neighb' for a cut ' neighbour'), which a compacted vocabulary does not hold
+        int k = 0;
+        String p = "";
+        while (k < val.length && p.codePointCount(0, p.length()) < 30) p = tok.decode(val, 0, ++k);
+        this.samplePromptIds = java.util.Arrays.copyOf(val, k);
+        this.samplePrompt = p;
     }
 
     private int[] tokens(Split s) {
@@ -118,4 +125,7 @@ public final class TextCorpus implements LmData {
     }
 
     @Override public String samplePrompt() { return samplePrompt; }
+
+    /** The tokens of samplePrompt(), as they are in the val split. */
+    public int[] samplePromptIds() { return samplePromptIds.clone(); }
 }

@@ -37,7 +37,8 @@ public final class RunSamples {
         String prompt = prompt(data, s);
         int n = s.integer("sample-tokens");
         if (prompt == null || prompt.isEmpty() || n == 0) return null;
-        int[] ids = sampler.generate(vocab.encode(prompt), n, Sampler.Options.plain(), rng, null, null);
+        int[] promptIds = data instanceof TextCorpus c && s.str("sample-prompt").isEmpty() ? c.samplePromptIds() : vocab.encode(prompt);
+        int[] ids = sampler.generate(promptIds, n, Sampler.Options.plain(), rng, null, null);
         return prompt + vocab.decode(ids) + "\n";
     }
 
