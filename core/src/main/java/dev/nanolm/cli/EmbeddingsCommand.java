@@ -7,6 +7,7 @@ import dev.nanolm.report.Embeddings;
 import dev.nanolm.report.Plots;
 import dev.nanolm.report.RunPlots;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -43,9 +44,10 @@ public final class EmbeddingsCommand implements Callable<Integer> {
         Embeddings.Table t = Embeddings.tokenTable(rc.model());
         if (t == null) throw new DataException("the " + rc.model().type() + " model of " + run + " has no token-embedding table",
                 "plot a run of a model with embeddings (mlp, gpt, bigram-nn)");
-        CharVocab vocab = rc.vocab();
+        Tokenizer vocab = rc.tokenizer();
         String[] labels = new String[t.rows()];
-        for (int i = 0; i < labels.length; i++) labels[i] = shown(vocab.decode(i));
+        for (int i = 0; i < labels.length; i++)
+            labels[i] = shown(vocab instanceof CharVocab cv ? cv.decode(i) : vocab.decode(new int[] {i}));
         Embeddings.Points pts = Embeddings.points(t);
         Path png = out != null ? out : RunPlots.plotsDir(run).resolve("embeddings.png");
         String title = String.format("token embeddings %s of %s (%d x %d)", t.name(), run.getFileName(), t.rows(), t.cols());

@@ -1,5 +1,5 @@
 // `nanolm eval`: loss over the whole validation split (not random batches), perplexity and bits per
-// character, written into the run's summary.json.
+// character (the split's total loss over its characters, whatever the tokenizer), written into the run's summary.json.
 package dev.nanolm.cli;
 
 import dev.nanolm.checkpoint.Checkpoint;
@@ -54,8 +54,8 @@ public final class EvalCommand implements Callable<Integer> {
         LanguageModel model = rc.model();
         @SuppressWarnings("unchecked")
         Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
-        LoadedData ld = LoadedData.load(Settings.fromMap(saved));
-        if (!ld.data().vocab().equals(CheckpointIO.vocab(ck)))
+        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer());
+        if (!CheckpointIO.sameTokenizer(ck, ld.data().tokenizer()))
             throw new DataException("the run's dataset no longer gives the checkpoint's vocabulary", "evaluate with the data the run was trained on");
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
@@ -66,9 +66,13 @@ public final class EvalCommand implements Callable<Integer> {
         s.put("eval_step", Long.parseLong(ck.requireMeta("step")));
         s.put("eval_val_loss", round(val));
         s.put("val_perplexity", round(Math.exp(val)));
-        s.put("val_bits_per_char", round(val / Math.log(2)));
-        out.printf("val loss %.4f over the whole split (%d examples), perplexity %.3f, %.4f bits per character%n",
-                val, ld.data().fullCount(LmData.Split.VAL), Math.exp(val), val / Math.log(2));
+        // total loss over the split / its characters: token-level and character-level models compare fairly
+        double charsPerToken = ld.data().charsPerTarget(LmData.Split.VAL), bpc = val / Math.log(2) / charsPerToken;
+        s.put("val_bits_per_char", round(bpc));
+        if (charsPerToken != 1.0) s.put("val_chars_per_token", round(charsPerToken));
+        out.printf("val loss %.4f over the whole split (%d examples), perplexity %.3f, %.4f bits per character%s%n",
+                val, ld.data().fullCount(LmData.Split.VAL), Math.exp(val), bpc,
+                charsPerToken == 1.0 ? "" : String.format(" (%s, %.3f characters per token)", rc.tokenizer().name(), charsPerToken));
         if (ld.data().has(LmData.Split.TEST)) {
             double test = LossEval.fullSplit(model, ld.data(), LmData.Split.TEST, batch);
             s.put("test_loss", round(test));

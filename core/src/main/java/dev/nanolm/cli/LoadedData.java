@@ -13,6 +13,9 @@ import dev.nanolm.data.TextCorpus;
 import dev.nanolm.data.TextFiles;
 import dev.nanolm.models.ModelConfig;
 import dev.nanolm.models.ModelType;
+import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.Tokenizer;
+import dev.nanolm.tokenize.Tokenizers;
 import dev.nanolm.train.Trainer.DatasetRef;
 import java.nio.file.Path;
 
@@ -28,8 +31,16 @@ record LoadedData(LmData data, DatasetRef ref) {
         return ld;
     }
 
-    static LoadedData load(Settings s) {
+    static LoadedData load(Settings s) { return load(s, null); }
+
+    /**
+     * With saved, a checkpoint's tokenizer, text is encoded with it instead of --tokenizer (eval needs no merges file,
+     * and a compacted vocabulary maps the same); a char vocabulary is rebuilt from the text, then compared.
+     */
+    static LoadedData load(Settings s, Tokenizer saved) {
         String format = format(s);
+        String spec = s.str("tokenizer");
+        Tokenizers.check(spec);
         Path path = new Catalog().onProgress(msg -> System.err.println("nanolm: " + msg)).resolve(s.str("data"));
         String text = TextFiles.readUtf8(path);
         int T = s.integer("block-size");
@@ -38,13 +49,20 @@ record LoadedData(LmData data, DatasetRef ref) {
                     "use --block-size 8, for example");
         LmData data;
         if (format.equals("lines")) {
+            if (!spec.equals("char"))
+                throw new ConfigException("--tokenizer " + spec + " is for text data; line items (--data-format lines) are sequences of characters",
+                        "use --tokenizer char, or --data-format text with a sequence model (gpt, transformer, rnn, gru, lstm, bow)");
             double[] pct = splitPercentages(s);
             LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), pct[0], pct[1], path.toString());
             checkArraySize(items, T, windowed(s));
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
         } else {
-            data = new TextCorpus(text, T, path.toString());
+            boolean given = saved != null && !(saved instanceof CharVocab);
+            Tokenizer tok = given ? saved : Tokenizers.fromSpec(spec, text);
+            // compacting characters changes nothing but the checkpoint format: only bigger vocabularies are compacted
+            boolean compact = !given && s.bool("compact-vocab") && !(tok instanceof CharVocab);
+            data = new TextCorpus(text, T, path.toString(), tok, compact);
         }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));
     }

@@ -6,13 +6,13 @@ import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.data.DataException;
 import dev.nanolm.models.LanguageModel;
-import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.Tokenizer;
 import dev.nanolm.train.CheckpointIO;
 import dev.nanolm.train.RunDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, CharVocab vocab) {
+record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, Tokenizer tokenizer) {
     static RunCheckpoint open(Path dir, String which) {
         if (!which.equals("best") && !which.equals("last"))
             throw new ConfigException("--checkpoint must be best or last, got " + which, "use --checkpoint best");
@@ -21,6 +21,6 @@ record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, Cha
         Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
         if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
         Checkpoint ck = Checkpoint.load(ckPath);
-        return new RunCheckpoint(rd, ck, CheckpointIO.loadModel(ck), CheckpointIO.vocab(ck));
+        return new RunCheckpoint(rd, ck, CheckpointIO.loadModel(ck), CheckpointIO.tokenizer(ck));
     }
 }

@@ -1,5 +1,6 @@
 // `nanolm sample`: generate from a trained run. Line-data models produce new items, each marked as in
-// train/dev/test or new (as makemore does); text models continue a prompt, streaming characters as they come.
+// train/dev/test or new (as makemore does); text models continue a prompt, encoded with the run's tokenizer,
+// streaming text as it comes.
 package dev.nanolm.cli;
 
 import dev.nanolm.checkpoint.Checkpoint;
@@ -11,6 +12,8 @@ import dev.nanolm.models.LanguageModel;
 import dev.nanolm.sample.Sampler;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.TokenStream;
+import dev.nanolm.tokenize.Tokenizer;
 import dev.nanolm.train.CheckpointIO;
 import dev.nanolm.train.RunDir;
 import java.io.PrintWriter;
@@ -44,7 +47,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (text models; default: a newline)")
     String prompt;
 
-    @Option(names = "--tokens", paramLabel = "N", defaultValue = "500", description = "characters to generate per sample (text models; default: ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", paramLabel = "N", defaultValue = "500", description = "tokens to generate per sample (characters for a char model; text models; default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0", description = "softmax temperature (default: ${DEFAULT-VALUE})")
@@ -78,12 +81,12 @@ public final class SampleCommand implements Callable<Integer> {
         RunCheckpoint rc = RunCheckpoint.open(run, which);
         RunDir rd = rc.run();
         LanguageModel model = rc.model();
-        CharVocab vocab = rc.vocab();
+        Tokenizer tok = rc.tokenizer();
         PrintWriter out = spec.commandLine().getOut();
         Rng rng = new Rng(seed);
         Sampler sampler = new Sampler(model, CharVocab.BOUNDARY);
-        if (vocab.hasBoundary()) sampleItems(rd, model, vocab, sampler, opts, rng, out);
-        else sampleText(vocab, sampler, opts, rng, out);
+        if (tok instanceof CharVocab vocab && vocab.hasBoundary()) sampleItems(rd, model, vocab, sampler, opts, rng, out);
+        else sampleText(tok, sampler, opts, rng, out);
         out.flush();
         return 0;
     }
@@ -103,30 +106,34 @@ public final class SampleCommand implements Callable<Integer> {
         if (!splits.isEmpty()) out.printf("%d of %d are new (not in train, dev or test)%n", fresh, n);
     }
 
-    private void sampleText(CharVocab vocab, Sampler sampler, Sampler.Options opts, Rng rng, PrintWriter out) {
+    private void sampleText(Tokenizer vocab, Sampler sampler, Sampler.Options opts, Rng rng, PrintWriter out) {
         String p = prompt != null ? prompt : "\n";
         if (p.isEmpty()) throw new ConfigException("--prompt is empty", "give at least one character, e.g. --prompt 'ROMEO:'");
         int[] promptIds;
         try {
             promptIds = vocab.encode(p);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("the prompt has " + e.getMessage(), "use only characters the model was trained on");
+            throw new ConfigException("the prompt has " + e.getMessage(), vocab instanceof CharVocab ? "use only characters the model was trained on"
+                    : "use words and characters that occur in the training text (a compacted vocabulary holds only its tokens)");
         }
+        if (promptIds.length == 0) throw new ConfigException("the prompt encodes to no tokens", "give a longer --prompt");
         int n = numSamples != null ? numSamples : 1;
         long t0 = System.nanoTime(), made = 0;
         for (int i = 0; i < n; i++) {
             out.print(p);
             out.flush();
+            TokenStream text = new TokenStream(vocab); // byte-level tokens may split a character: held until complete
             int[] ids = sampler.generate(promptIds, tokens, opts, rng, null, t -> {
-                out.print(vocab.decode(t));
+                out.print(text.push(t));
                 out.flush();
             });
+            out.print(text.finish());
             made += ids.length;
             out.println();
             if (i < n - 1) out.println("---------------");
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getErr().printf("(%d characters in %.2f s: %.0f tokens/s)%n", made, s, made / s);
+        spec.commandLine().getErr().printf("(%d %s in %.2f s: %.0f tokens/s)%n", made, vocab instanceof CharVocab ? "characters" : vocab.name() + " tokens", s, made / s);
         spec.commandLine().getErr().flush();
     }
 

@@ -87,6 +87,8 @@ public final class TrainCommand implements Callable<Integer> {
         dev.nanolm.models.ModelType.config(check, 1);
         dev.nanolm.train.Diagnostics.check(settings);
         LoadedData.format(settings);
+        dev.nanolm.tokenize.Tokenizers.check(settings.str("tokenizer"));
+        settings.bool("compact-vocab");
     }
 
     /**
@@ -105,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Refuses a batch and model that cannot fit in the heap, before anything is written (see MemoryEstimate). */
     static void checkMemory(Settings settings, LoadedData ld) {
-        var cfg = dev.nanolm.models.ModelType.config(settings, ld.data().vocab().size());
+        var cfg = dev.nanolm.models.ModelType.config(settings, ld.data().tokenizer().vocabSize());
         int b = settings.integer("batch-size");
         long B = b == 0 ? ld.data().fullCount(dev.nanolm.data.LmData.Split.TRAIN) : b;
         dev.nanolm.train.MemoryEstimate.of(cfg, B).check(Runtime.getRuntime().maxMemory(), B, ld.data().T());

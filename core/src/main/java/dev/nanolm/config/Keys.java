@@ -59,6 +59,8 @@ public final class Keys {
         k("sample-prompt", "", "at each evaluation (and step 0): the prompt continued into samples/ (text data; empty = the first 30 characters of the val split)");
         k("diagnostics", "false", "record makemore part 3's diagnostics (tanh activations, gradients, update:data ratios) into diagnostics.jsonl and plots/");
         k("diagnostics-interval", "1000", "with --diagnostics: steps between measurements (step 1 is measured too)");
+        k("tokenizer", "char", "text data: char (the text's characters), byte (UTF-8 bytes), bpe:<merges file> (from `nanolm tokenizer train`) or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>; line items are always characters");
+        k("compact-vocab", "false", "text data with a byte, bpe or tiktoken tokenizer: renumber the token ids the corpus uses to 0..k-1 (a small embedding for a big vocabulary); the map is kept in the checkpoint");
         k("data-format", "auto", "lines (one item per line, makemore), text (one corpus, nanoGPT) or auto (by model type)");
     }
 

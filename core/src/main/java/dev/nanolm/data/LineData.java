@@ -22,7 +22,7 @@ public final class LineData implements LmData {
 
     private Windows w(Split s) { return s == Split.TRAIN ? train : s == Split.VAL ? val : test; }
 
-    @Override public CharVocab vocab() { return dataset.vocab; }
+    @Override public CharVocab tokenizer() { return dataset.vocab; }
     @Override public int T() { return T; }
     @Override public int targetsPerExample() { return 1; }
     @Override public boolean has(Split split) { return true; }

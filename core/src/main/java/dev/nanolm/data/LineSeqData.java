@@ -45,7 +45,7 @@ public final class LineSeqData implements LmData {
 
     private int[][] w(Split s) { return s == Split.TRAIN ? train : s == Split.VAL ? val : test; }
 
-    @Override public CharVocab vocab() { return dataset.vocab; }
+    @Override public CharVocab tokenizer() { return dataset.vocab; }
     @Override public int T() { return T; }
     @Override public int targetsPerExample() { return T; }
     @Override public boolean has(Split split) { return true; }

@@ -3,12 +3,13 @@
 package dev.nanolm.data;
 
 import dev.nanolm.tensor.Rng;
-import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.Tokenizer;
 
 public interface LmData {
     enum Split { TRAIN, VAL, TEST }
 
-    CharVocab vocab();
+    /** Turns the data's text into its token ids and back (the characters of a line dataset, with its boundary token). */
+    Tokenizer tokenizer();
 
     /** Tokens per example read by the model (T). */
     int T();
@@ -27,6 +28,12 @@ public interface LmData {
 
     /** Fills X and Y with examples [from, from+B) of the full pass over split. */
     void fullBatch(Split split, int from, int B, int[] X, int[] Y);
+
+    /**
+     * Characters of text per target in a full pass over split, so a loss per token becomes bits per character:
+     * 1 for character data (line items count their boundary token as a character, as before).
+     */
+    default double charsPerTarget(Split split) { return 1.0; }
 
     /** Counts of examples or tokens per split, for config.json. */
     java.util.Map<String, Integer> sizes();

@@ -1,5 +1,6 @@
 // Character vocabulary: the distinct code points of a corpus sorted by value, optionally preceded by a
 // boundary token (id 0, shown as '.') that starts and ends each item of a line dataset, as in makemore.
+// The "char" tokenizer; its serialised form is the checkpoint format of every run before other tokenizers existed.
 package dev.nanolm.tokenize;
 
 import java.util.Arrays;
@@ -7,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-public final class CharVocab {
+public final class CharVocab implements Tokenizer {
     public static final int BOUNDARY = 0;
     public static final String BOUNDARY_SHOWN = ".";
 
@@ -38,6 +39,18 @@ public final class CharVocab {
 
     public int size() { return codePoints.length; }
 
+    @Override public int vocabSize() { return codePoints.length; }
+
+    @Override public String kind() { return "char"; }
+
+    @Override public String decode(int[] ids, int from, int to) { return decodeText(ids, from, to); }
+
+    /** UTF-8 of the token's character; nothing for the boundary token (decodeText skips it too). */
+    @Override public byte[] tokenBytes(int id) {
+        if (boundary && id == BOUNDARY) return new byte[0];
+        return new String(Character.toChars(codePoints[id])).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public boolean hasBoundary() { return boundary; }
 
     /** The code point of an id; -1 for the boundary token. */
@@ -63,7 +76,7 @@ public final class CharVocab {
     public int id(int codePoint) { return ids.getOrDefault(codePoint, -1); }
 
     /** Ids of the code points of s; throws IllegalArgumentException listing any unknown characters. */
-    public int[] encode(String s) {
+    @Override public int[] encode(String s) {
         int[] cps = s.codePoints().toArray();
         int[] out = new int[cps.length];
         TreeSet<Integer> unknown = new TreeSet<>();
@@ -88,7 +101,7 @@ public final class CharVocab {
     }
 
     /** Serialised form for checkpoints: "boundary:" or "plain:" followed by the characters in id order. */
-    public String serialize() {
+    @Override public String serialize() {
         StringBuilder sb = new StringBuilder(boundary ? "boundary:" : "plain:");
         for (int i = boundary ? 1 : 0; i < codePoints.length; i++) sb.appendCodePoint(codePoints[i]);
         return sb.toString();

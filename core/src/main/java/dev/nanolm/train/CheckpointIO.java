@@ -1,5 +1,6 @@
 // Model-aware checkpoint contents: model state by path name, optimizer moments under "optim.", and the
-// metadata that lets a reader rebuild the model (type, config, vocabulary) and a resumed run continue exactly (RNG, step).
+// metadata that lets a reader rebuild the model (type, config, tokenizer) and a resumed run continue exactly (RNG, step).
+// The tokenizer is "tokenizer" (its kind), "vocab" (its serialised form) and, for a compacted vocabulary, "token_map".
 package dev.nanolm.train;
 
 import dev.nanolm.checkpoint.Checkpoint;
@@ -10,6 +11,9 @@ import dev.nanolm.optim.Optimizer;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.CompactVocab;
+import dev.nanolm.tokenize.Tokenizer;
+import dev.nanolm.tokenize.Tokenizers;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,22 +22,23 @@ import java.util.stream.Collectors;
 public final class CheckpointIO {
     static final String OPTIM = Checkpoint.OPTIM_PREFIX;
 
-    public static Checkpoint capture(LanguageModel model, Optimizer opt, Rng rng, CharVocab vocab, Map<String, String> extra) {
+    public static Checkpoint capture(LanguageModel model, Optimizer opt, Rng rng, Tokenizer tok, Map<String, String> extra) {
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
         if (opt != null) opt.state().forEach((k, v) -> tensors.put(OPTIM + k, v));
         LinkedHashMap<String, String> meta = new LinkedHashMap<>();
         meta.put("model_type", model.type());
         meta.put("model_config", Json.compact(model.config()));
-        meta.put("tokenizer", "char");
-        meta.put("vocab", vocab.serialize());
+        meta.put("tokenizer", tok.kind());  // "char" + the char vocabulary: the format of checkpoints before tokenizers
+        meta.put("vocab", tok.serialize());
+        if (tok instanceof CompactVocab cv) meta.put("token_map", cv.tokenMap());
         meta.put("rng", Arrays.stream(rng.state()).mapToObj(Long::toString).collect(Collectors.joining(",")));
         if (opt != null) meta.put("optim_steps", Long.toString(opt.stepCount()));
         meta.putAll(extra);
         return new Checkpoint(tensors, meta);
     }
 
-    /** Refuses a checkpoint whose model, vocabulary or dataset differ from this run's, listing the differences. */
-    public static void checkCompatible(Checkpoint ck, String type, Record cfg, CharVocab vocab, String datasetSha) {
+    /** Refuses a checkpoint whose model, tokenizer or dataset differ from this run's, listing the differences. */
+    public static void checkCompatible(Checkpoint ck, String type, Record cfg, Tokenizer tok, String datasetSha) {
         StringBuilder diffs = new StringBuilder();
         String savedType = ck.requireMeta("model_type");
         if (!savedType.equals(type)) diffs.append(" model type ").append(savedType).append(" vs ").append(type).append(';');
@@ -41,7 +46,12 @@ public final class CheckpointIO {
             Record saved = modelConfig(ck);
             if (!saved.equals(cfg)) diffs.append(configDiff(saved, cfg));
         }
-        if (!ck.requireMeta("vocab").equals(vocab.serialize())) diffs.append(vocabDiff(vocab(ck), vocab));
+        if (!sameTokenizer(ck, tok)) {
+            Tokenizer saved = tokenizer(ck);
+            if (saved instanceof CharVocab a && tok instanceof CharVocab b) diffs.append(vocabDiff(a, b));
+            else diffs.append(" tokenizer ").append(saved.name()).append(" (checkpoint) vs ").append(tok.name()).append(" (this run)")
+                    .append(saved.name().equals(tok.name()) ? ", with different merges or token maps;" : ";");
+        }
         String sha = ck.metadata().get("dataset_sha256");
         if (sha != null && datasetSha != null && !sha.equals(datasetSha))
             diffs.append(" dataset SHA-256 ").append(sha, 0, 12).append("… vs ").append(datasetSha, 0, 12).append("…;");
@@ -82,6 +92,15 @@ public final class CheckpointIO {
         return sb.append(");").toString();
     }
 
+    /** True when tok is exactly the checkpoint's tokenizer (kind, serialised form and token map). */
+    public static boolean sameTokenizer(Checkpoint ck, Tokenizer tok) {
+        String map = tok instanceof CompactVocab cv ? cv.tokenMap() : null;
+        return kindOf(ck).equals(tok.kind()) && ck.requireMeta("vocab").equals(tok.serialize())
+                && java.util.Objects.equals(ck.metadata().get("token_map"), map);
+    }
+
+    private static String kindOf(Checkpoint ck) { return ck.metadata().getOrDefault("tokenizer", "char"); }
+
     public static Record modelConfig(Checkpoint ck) {
         String type = ck.requireMeta("model_type");
         try {
@@ -99,7 +118,7 @@ public final class CheckpointIO {
      */
     public static LanguageModel loadModel(Checkpoint ck) {
         Record cfg = modelConfig(ck);
-        int vocabSize = vocab(ck).size();
+        int vocabSize = tokenizer(ck).vocabSize();
         try {
             Object n = cfg.getClass().getMethod("vocabSize").invoke(cfg);
             if (n instanceof Integer v && v != vocabSize)
@@ -124,9 +143,9 @@ public final class CheckpointIO {
         return model;
     }
 
-    public static CharVocab vocab(Checkpoint ck) {
+    public static Tokenizer tokenizer(Checkpoint ck) {
         try {
-            return CharVocab.parse(ck.requireMeta("vocab"));
+            return Tokenizers.fromCheckpoint(kindOf(ck), ck.requireMeta("vocab"), ck.metadata().get("token_map"));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("the checkpoint's vocabulary cannot be read (" + e.getMessage() + ")",
                     "the file was not written by this version of nanolm; retrain");

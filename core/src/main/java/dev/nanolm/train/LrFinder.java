@@ -69,7 +69,7 @@ public final class LrFinder {
         Parallel.setThreads(tc.threadsOrCores());
         Rng rng = new Rng(tc.seed());
         String type = s.str("model");
-        LanguageModel model = ModelType.create(type, ModelType.config(s, data.vocab().size()), rng);
+        LanguageModel model = ModelType.create(type, ModelType.config(s, data.tokenizer().vocabSize()), rng);
         if (model.countsOnly())
             throw new ConfigException("model " + type + " is fitted by counting, not by a learning rate", "use a gradient-trained model, e.g. --model mlp");
         model.train(true);

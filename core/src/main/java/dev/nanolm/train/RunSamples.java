@@ -13,12 +13,13 @@ import dev.nanolm.models.LanguageModel;
 import dev.nanolm.sample.Sampler;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.Tokenizer;
 import java.util.Set;
 
 public final class RunSamples {
 
     public static String atEvaluation(LanguageModel model, LmData data, Settings s, Rng rng) {
-        CharVocab vocab = data.vocab();
+        Tokenizer vocab = data.tokenizer();
         Sampler sampler = new Sampler(model, CharVocab.BOUNDARY);
         if (data.lineDataset() != null) {
             LineDataset items = data.lineDataset();
@@ -28,7 +29,7 @@ public final class RunSamples {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < n; i++) {
                 int[] ids = sampler.item(Math.max(64, 4 * items.maxLength), Sampler.Options.plain(), rng);
-                String item = vocab.decodeText(ids, 0, ids.length);
+                String item = vocab.decode(ids);
                 sb.append(item).append(train.contains(item) ? "  (in train)" : "").append('\n');
             }
             return sb.toString();
@@ -36,8 +37,9 @@ public final class RunSamples {
         String prompt = prompt(data, s);
         int n = s.integer("sample-tokens");
         if (prompt == null || prompt.isEmpty() || n == 0) return null;
-        int[] ids = sampler.generate(vocab.encode(prompt), n, Sampler.Options.plain(), rng, null, null);
-        return prompt + vocab.decodeText(ids, 0, ids.length) + "\n";
+        int[] promptIds = data instanceof TextCorpus c && s.str("sample-prompt").isEmpty() ? c.samplePromptIds() : vocab.encode(prompt);
+        int[] ids = sampler.generate(promptIds, n, Sampler.Options.plain(), rng, null, null);
+        return prompt + vocab.decode(ids) + "\n";
     }
 
     /**
@@ -49,9 +51,9 @@ public final class RunSamples {
         String p = s.str("sample-prompt");
         if (p.isEmpty()) return data.samplePrompt();
         try {
-            data.vocab().encode(p);
+            data.tokenizer().encode(p);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--sample-prompt '" + p + "' has " + e.getMessage(), "use characters that occur in the training text");
+            throw new ConfigException("--sample-prompt '" + p + "' has " + e.getMessage(), "use text that occurs in the training text");
         }
         return p;
     }
@@ -65,7 +67,7 @@ public final class RunSamples {
         int n = s.integer("sample-tokens");
         if (prompt == null || prompt.isEmpty() || n == 0 || !(data instanceof TextCorpus c)) return null;
         for (int[] ids : new int[][] {c.valTokens(), c.trainTokens()}) {
-            String text = data.vocab().decodeText(ids, 0, ids.length);
+            String text = data.tokenizer().decode(ids);
             int at = text.indexOf(prompt);
             if (at < 0) continue;
             int from = at + prompt.length();

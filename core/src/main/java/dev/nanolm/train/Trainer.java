@@ -57,7 +57,7 @@ public final class Trainer {
         this.dataRef = dataRef;
         this.run = run;
         this.log = log;
-        this.modelConfig = ModelType.config(settings, data.vocab().size());
+        this.modelConfig = ModelType.config(settings, data.tokenizer().vocabSize());
         this.tc = TrainConfig.from(settings);
         this.oc = OptimConfig.from(settings);
         this.progress = progress;
@@ -83,7 +83,7 @@ public final class Trainer {
             if (!Files.exists(run.lastCheckpoint()))
                 throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist", "start a new run without --resume");
             Checkpoint ck = Checkpoint.load(run.lastCheckpoint());
-            CheckpointIO.checkCompatible(ck, type, modelConfig, data.vocab(), dataRef.sha256());
+            CheckpointIO.checkCompatible(ck, type, modelConfig, data.tokenizer(), dataRef.sha256());
             CheckpointIO.restore(ck, model, opt, rng);
             st.step = Long.parseLong(ck.requireMeta("step"));
             st.bestVal = Double.parseDouble(ck.requireMeta("best_val_loss"));
@@ -99,7 +99,7 @@ public final class Trainer {
         }
         run.writeJson(run.config(), configJson(threads, model.numParams()));
         log.printf("model %s: %,d parameters, vocab %d, block %d | data %s %s | kernels %s, %d threads%n",
-                type, model.numParams(), data.vocab().size(), data.T(), dataRef.name(), data.sizes(), Kernels.get().name(), threads);
+                type, model.numParams(), data.tokenizer().vocabSize(), data.T(), dataRef.name(), data.sizes(), Kernels.get().name(), threads);
         if (tc.evalOnly()) {
             // nanoGPT's eval_only: one estimate of both splits, nothing trained or written but metrics and summary
             estimate(model, st);
@@ -108,7 +108,7 @@ public final class Trainer {
         }
         if (st.step == 0) {
             double init = evalLoss(model, Split.VAL, new Rng(tc.seed() * 31));
-            log.printf("step 0: val loss %.4f (ln(vocab) = %.4f is a uniform guess; far above it means a bad init)%n", init, Math.log(data.vocab().size()));
+            log.printf("step 0: val loss %.4f (ln(vocab) = %.4f is a uniform guess; far above it means a bad init)%n", init, Math.log(data.tokenizer().vocabSize()));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", 0);
             row.put("val_loss", round(init));
@@ -281,7 +281,7 @@ public final class Trainer {
         log.printf("step %d: train loss %.4f, val loss %.4f%s%n", st.step, st.lastTrain, st.lastVal, better ? " (best so far)" : "");
         writeSample(model, st.step);
         if (!better && !tc.alwaysSaveCheckpoint()) return; // nanoGPT: only an improvement is saved
-        Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.vocab(), checkpointMeta(st));
+        Checkpoint ck = CheckpointIO.capture(model, opt, rng, data.tokenizer(), checkpointMeta(st));
         // best before last: a kill between the two leaves last at the previous evaluation, whose metadata names a
         // best step that best.safetensors still holds (or that the resumed run rewrites identically)
         if (better) ck.save(run.bestCheckpoint());
@@ -311,8 +311,8 @@ public final class Trainer {
         s.put("model", model.type());
         s.put("params", model.numParams());
         s.put("dataset", dataRef.name());
-        s.put("tokenizer", "char");
-        s.put("vocab_size", data.vocab().size());
+        s.put("tokenizer", data.tokenizer().name());
+        s.put("vocab_size", data.tokenizer().vocabSize());
         s.put("iters", st.step);
         if (!Double.isNaN(st.lastTrain)) s.put("final_train_loss", round(st.lastTrain));
         if (!Double.isNaN(st.lastVal)) s.put("final_val_loss", round(st.lastVal));
