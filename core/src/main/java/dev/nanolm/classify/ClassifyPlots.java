@@ -48,6 +48,9 @@ public final class ClassifyPlots {
         }
         if (series.isEmpty()) return;
         var c = Plots.lines(what + ": " + runDir.getFileName(), "epoch", yLabel, logY, series);
+        // accuracy rises to the top right, loss falls to the bottom right: keep the legend off the curves' ends
+        c.getStyler().setLegendPosition(what.equals("accuracy") ? org.knowm.xchart.style.Styler.LegendPosition.InsideSE
+                : org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         Plots.write(c, runDir.resolve("plots").resolve(what + ".png"), false);
     }
 

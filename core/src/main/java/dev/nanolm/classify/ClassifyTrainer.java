@@ -86,7 +86,7 @@ public final class ClassifyTrainer {
         Scores last = null;
         Evaluator.Result lastEval = null;
         List<Double> epochSeconds = new ArrayList<>();
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), estimateFrom = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long e0 = System.nanoTime();
             double evalNs = 0;
@@ -116,8 +116,10 @@ public final class ClassifyTrainer {
                 step++;
                 lossSum += loss * b.B();
                 seen += b.B();
-                if (epoch == 1 && bi == Math.min(nb, 30) - 1) {
-                    double perStep = (System.nanoTime() - e0) / 1e9 / (bi + 1);
+                // the estimate times batches 20..60 of the first epoch: the first ones run while the JIT compiles
+                if (epoch == 1 && bi == Math.min(nb, 20) - 1) estimateFrom = System.nanoTime();
+                if (epoch == 1 && bi == Math.min(nb, 60) - 1) {
+                    double perStep = (System.nanoTime() - (nb >= 60 ? estimateFrom : e0)) / 1e9 / (nb >= 60 ? 40 : bi + 1);
                     log.printf("estimate: %.0f s per epoch of training (%d batches of %d), %.0f s for %d epochs, plus evaluations%n",
                             perStep * nb, nb, B, perStep * nb * epochs, epochs);
                 }
