@@ -59,7 +59,7 @@ public final class ClassifyCommand implements Runnable {
     static final class Train implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn, agnews-gru, agnews-lstm, agnews-best (see `nanolm presets`)")
+        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn (the default), agnews-gru, agnews-lstm, agnews-best (see `nanolm presets`)")
         String preset;
 
         @Option(names = "--data", paramLabel = "NAME|PATH", description = "ag_news, or a CSV/TSV file (--label-col, --text-cols, --test-data)")
@@ -86,8 +86,8 @@ public final class ClassifyCommand implements Runnable {
 
     /** Resolved settings: defaults, preset, --data, --key value (PyTorch-style aliases accepted); checked. */
     static Settings settings(String preset, String data, List<String> overrides) {
-        Settings s = TrainCommand.resolveSettings(preset, data, unalias(overrides));
-        if (preset == null && data == null && s.str("data").equals("names")) s.set("data", "ag_news"); // the LM default is no text classification set
+        // without --preset the baseline's settings are the defaults (the language models' defaults fit no classifier)
+        Settings s = TrainCommand.resolveSettings(preset != null ? preset : "agnews-rnn", data, unalias(overrides));
         ClassifyTrainer.check(s);
         return s;
     }
