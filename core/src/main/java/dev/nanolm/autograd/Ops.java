@@ -175,4 +175,7 @@ public final class Ops {
 
     /** Row b of a where take[b], else of other (same shapes, rows along dim 0). */
     public static Tensor selectRows(boolean[] take, Tensor a, Tensor other) { return SeqOps.selectRows(take, a, other); }
+
+    /** A fused GRU step (PyTorch's equations, gates r, z, n) from xg = x W_ih^T + b_ih, hp = h W_hh^T + b_hh (B,3H) and h (B,H). */
+    public static Tensor gruCell(Tensor xg, Tensor hp, Tensor h) { return CellOps.gruCell(xg, hp, h); }
 }
