@@ -72,6 +72,18 @@ class ClassifyCliTest {
     }
 
     @Test
+    void sweepRunsClassifierPresets() throws Exception {
+        Path out = tmp.resolve("sweep");
+        CliTest.Result r = run("sweep", "--preset", "agnews-rnn", "--grid", "aggregation=mean,max", "--data", train.toString(),
+                "--test-data", test.toString(), "--class-names", classes.toString(), "--min-count", "3", "--n-embd", "16",
+                "--hidden-size", "16", "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String md = Files.readString(out.resolve("sweep.md"));
+        assertTrue(md.contains("aggregation=max") && md.contains("Best run: **") && md.contains("test accuracy"), md);
+        assertTrue(Files.exists(out.resolve("aggregation=mean").resolve("summary.json")) && Files.exists(out.resolve("sweep.png")));
+    }
+
+    @Test
     void badInputs() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.csv"), "\"1\",\"a\",\"b\"\n\"2\",\"c\"\n");
         assertCleanError(run("classify", "train", "--data", bad.toString(), "--out", tmp.resolve("r1").toString()), 1, "line 2");
