@@ -161,4 +161,21 @@ public final class Ops {
 
     /** Copy with dims d0 and d1 swapped. */
     public static Tensor transpose(Tensor a, int d0, int d1) { return ShapeOps.transpose(a, d0, d1); }
+
+    // ---------------------------------------------------------------- padded sequences (B,T,H) with lengths
+
+    /** Mean over the first lengths[b] steps of each row of x (B,T,H) -> (B,H); over all T when includePadding. */
+    public static Tensor maskedMean(Tensor x, int[] lengths, boolean includePadding) { return SeqOps.maskedMean(x, lengths, includePadding); }
+
+    /** Max over the first lengths[b] steps of each row of x (B,T,H) -> (B,H); the gradient goes to the first maximum. */
+    public static Tensor maskedMax(Tensor x, int[] lengths) { return SeqOps.maskedMax(x, lengths); }
+
+    /** Each row's step lengths[b]-1 of x (B,T,H) -> (B,H). */
+    public static Tensor lastStep(Tensor x, int[] lengths) { return SeqOps.lastStep(x, lengths); }
+
+    /** Row b of a where take[b], else of other (same shapes, rows along dim 0). */
+    public static Tensor selectRows(boolean[] take, Tensor a, Tensor other) { return SeqOps.selectRows(take, a, other); }
+
+    /** A fused GRU step (PyTorch's equations, gates r, z, n) from xg = x W_ih^T + b_ih, hp = h W_hh^T + b_hh (B,3H) and h (B,H). */
+    public static Tensor gruCell(Tensor xg, Tensor hp, Tensor h) { return CellOps.gruCell(xg, hp, h); }
 }

@@ -61,10 +61,12 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (parallel < 1) throw new ConfigException("--parallel must be at least 1, got " + parallel, "use --parallel 1");
-        Settings base = TrainCommand.resolveSettings(preset, data, overrides);
+        // a classifier preset (it counts epochs, e.g. agnews-gru) sweeps `classify train` runs
+        boolean classify = preset != null && dev.nanolm.config.Presets.load(preset).values().containsKey("epochs");
+        Settings base = classify ? ClassifyCommand.settings(preset, data, overrides) : TrainCommand.resolveSettings(preset, data, overrides);
         List<SweepPlan.Grid> grids = new ArrayList<>();
         for (String g : grid) grids.add(SweepPlan.parseGrid(g));
-        Set<String> explicit = new HashSet<>(TrainCommand.parseOverrides(overrides).keySet());
+        Set<String> explicit = new HashSet<>(TrainCommand.parseOverrides(ClassifyCommand.unalias(overrides)).keySet());
         for (var g : grids) explicit.add(g.key());
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
         if (parallel > 1 && explicit.contains("threads"))
@@ -74,12 +76,16 @@ public final class SweepCommand implements Callable<Integer> {
         String curves = null;
         for (var r : runs) {
             if (parallel > 1) r.settings().set("threads", Integer.toString(threads));
+            if (classify) { dev.nanolm.classify.ClassifyTrainer.check(r.settings()); continue; }
             String c = SweepPlan.curves(r.settings(), explicit);
             if (c != null) curves = c;
             TrainCommand.check(r.settings()); // every run's settings, before anything trains
         }
         var console = new SweepConsole(spec.commandLine().getOut(), Progress.isTerminal());
-        Sweep sweep = new Sweep(out, runs, parallel, (s, dir, resume, log, progress) -> TrainCommand.trainInto(s, dir, resume, log, progress), console);
+        // classifier runs have no resume: an interrupted one starts again
+        Sweep.Runner runner = classify ? (s, dir, resume, log, progress) -> ClassifyCommand.trainInto(s, dir, true, log)
+                : (s, dir, resume, log, progress) -> TrainCommand.trainInto(s, dir, resume, log, progress);
+        Sweep sweep = new Sweep(out, runs, parallel, runner, console);
         int finished = 0, resumed = 0;
         for (var r : runs) {
             Sweep.State st = sweep.state(r); // refuses a directory trained with other settings, before anything runs

@@ -61,6 +61,21 @@ public final class Keys {
         k("diagnostics-interval", "1000", "with --diagnostics: steps between measurements (step 1 is measured too)");
         k("tokenizer", "char", "text data: char (the text's characters), byte (UTF-8 bytes), bpe:<merges file> (from `nanolm tokenizer train`) or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>; line items are always characters");
         k("compact-vocab", "false", "text data with a byte, bpe or tiktoken tokenizer: renumber the token ids the corpus uses to 0..k-1 (a small embedding for a big vocabulary); the map is kept in the checkpoint");
+        // text classifiers (`classify train`; model rnn, gru or lstm; n-embd, n-hidden, n-layer, dropout as above)
+        k("epochs", "5", "classify: passes over the training rows");
+        k("evals-per-epoch", "2", "classify: evaluations on the test set per epoch (and checkpoints)");
+        k("min-count", "25", "classify: keep words seen more than this many times in the training texts");
+        k("max-len", "256", "classify: tokens per text at most, <bos> and <eos> included");
+        k("aggregation", "mean", "classify: how the recurrent outputs are pooled over each text's steps: mean or max");
+        k("concat-last", "false", "classify: also concatenate the output at each text's last real token");
+        k("mean-includes-padding", "false", "classify: the common recipe: run over padding, pool over all T steps, last = step T-1");
+        k("bidirectional", "false", "classify: bidirectional recurrent layers");
+        k("bucket", "false", "classify: batch texts of similar length (pools of 50 batches sorted by length, batches shuffled): less padding");
+        k("label-col", "1", "classify: the CSV column (from 1) holding the label");
+        k("text-cols", "2,3", "classify: the CSV columns (from 1) joined with a space into the text");
+        k("csv-header", "false", "classify: the CSV's first row is a header");
+        k("class-names", "", "classify: a file with one class name per line (labels may then be names or 1-based numbers)");
+        k("test-data", "", "classify: the test CSV (empty: 10% of --data, drawn with --split-seed)");
         k("data-format", "auto", "lines (one item per line, makemore), text (one corpus, nanoGPT) or auto (by model type)");
     }
 

@@ -14,13 +14,7 @@ public final class Gru extends Recurrent {
 
     @Override
     Tensor[] step(Tensor xg, Tensor h, Tensor c, Tensor wHh, Tensor bHh) {
-        int H = hiddenSize;
-        // b_hn stays inside the reset gate's product (PyTorch's formulation, unlike the original paper's)
-        Tensor[] hp = Ops.split(Ops.linear(h, wHh, bHh), 1, 2 * H, H);
-        Tensor[] xp = Ops.split(xg, 1, 2 * H, H);
-        Tensor[] rz = Ops.split(Ops.sigmoid(Ops.add(xp[0], hp[0])), 1, H, H); // r and z in one sigmoid
-        Tensor n = Ops.tanh(Ops.add(xp[1], Ops.mul(rz[0], hp[1])));
-        // (1 - z) n + z h written as n + z (h - n): one op fewer, same value
-        return new Tensor[] {Ops.add(n, Ops.mul(rz[1], Ops.sub(h, n))), null};
+        // one fused op for the gates (Ops.gruCell): b_hn stays inside the reset gate's product, PyTorch's formulation
+        return new Tensor[] {Ops.gruCell(xg, Ops.linear(h, wHh, bHh), h), null};
     }
 }

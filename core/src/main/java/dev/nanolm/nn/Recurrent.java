@@ -81,7 +81,14 @@ public abstract class Recurrent extends Module {
      * x (B,T,inputSize); h0 (numLayers*dirs, B, H) or null for zeros; c0 likewise (Lstm only, else must be null).
      * dropoutRng draws the masks applied, in training mode, to the outputs of every layer but the last.
      */
-    public Output forward(Tensor x, Tensor h0, Tensor c0, Rng dropoutRng) {
+    public Output forward(Tensor x, Tensor h0, Tensor c0, Rng dropoutRng) { return forward(x, h0, c0, dropoutRng, null); }
+
+    /**
+     * As above on a padded batch: with lengths (one per row, 1..T), a step t >= lengths[b] leaves row b's state as it
+     * was, so the reverse direction starts at each row's last real step and the final states are each row's own, as
+     * PyTorch's packed sequences. Outputs at padded steps hold the state and are for callers to mask. null: no padding.
+     */
+    public Output forward(Tensor x, Tensor h0, Tensor c0, Rng dropoutRng, int[] lengths) {
         if (x == null || x.rank() != 3 || x.dim(2) != inputSize)
             throw new ShapeException(kind + "(" + inputSize + " -> " + hiddenSize + ") needs input (B, T, " + inputSize
                     + "), got " + (x == null ? "null" : Arrays.toString(x.shape)));
@@ -90,6 +97,13 @@ public abstract class Recurrent extends Module {
         checkState("h0", h0, B);
         if (c0 != null && !hasCell) throw new IllegalArgumentException(kind + " has no cell state; c0 must be null");
         checkState("c0", c0, B);
+        if (lengths != null && lengths.length != B)
+            throw new ShapeException(kind + " needs one length per row (" + B + "), got " + lengths.length);
+        int minLen = T;
+        if (lengths != null) for (int L : lengths) {
+            if (L < 1 || L > T) throw new ShapeException(kind + ": length " + L + " outside 1.." + T);
+            minLen = Math.min(minLen, L);
+        }
         boolean drop = training() && dropout > 0 && numLayers > 1;
         if (drop && dropoutRng == null)
             throw new IllegalArgumentException(kind + " with dropout " + dropout + " in training mode needs a dropout Rng"
@@ -113,6 +127,12 @@ public abstract class Recurrent extends Module {
                 for (int s = 0; s < T; s++) {
                     int t = d == 0 ? s : T - 1 - s; // the reverse direction reads the sequence backwards
                     Tensor[] hc = step(Ops.view(xs[t], B, G), h, c, wHh[k], bHh[k]);
+                    if (t >= minLen) { // some rows are padding here: they keep their state (no op when none is)
+                        boolean[] real = new boolean[B];
+                        for (int b = 0; b < B; b++) real[b] = t < lengths[b];
+                        hc[0] = Ops.selectRows(real, hc[0], h);
+                        if (hasCell) hc[1] = Ops.selectRows(real, hc[1], c);
+                    }
                     h = hc[0];
                     c = hc[1];
                     ys[t] = Ops.view(h, B, 1, H);

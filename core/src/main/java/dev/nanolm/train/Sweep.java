@@ -141,7 +141,10 @@ public final class Sweep {
                 marker.put("settings", r.settings().asMap());
                 marker.put("finished", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
                 run.writeJson(run.dir.resolve(MARKER), marker);
-                console.done(r.name(), String.format("%s: done in %.1f s, best val %s at step %s, final train %s, val %s", tag,
+                if (s.containsKey("best_test_accuracy")) // a classifier
+                    console.done(r.name(), String.format("%s: done in %.1f s, best test accuracy %s at epoch %s, final %s", tag,
+                            (System.nanoTime() - t0) / 1e9, fmt(s.get("best_test_accuracy")), s.get("best_epoch"), fmt(s.get("test_accuracy"))));
+                else console.done(r.name(), String.format("%s: done in %.1f s, best val %s at step %s, final train %s, val %s", tag,
                         (System.nanoTime() - t0) / 1e9, fmt(s.get("best_val_loss")), s.get("best_step"),
                         fmt(s.get("final_train_loss")), fmt(s.get("final_val_loss"))));
                 return new Outcome(r, state, null);

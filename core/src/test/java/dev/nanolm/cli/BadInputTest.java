@@ -195,6 +195,7 @@ class BadInputTest {
     void everyBundledPresetFitsTheLaunchersDefaultHeap() {
         // bin/nanolm runs with -Xmx8g; the estimate must never refuse a bundled preset there
         for (String name : dev.nanolm.config.Presets.names()) {
+            if (dev.nanolm.config.Presets.load(name).values().containsKey("epochs")) continue; // classifiers: `classify train`
             dev.nanolm.config.Settings s = TrainCommand.resolveSettings(name, null, List.of());
             int vocab = s.str("data").equals("shakespeare") ? 65 : 27;
             if (s.integer("block-size") == 0) s.set("block-size", "16"); // names: longest + 1

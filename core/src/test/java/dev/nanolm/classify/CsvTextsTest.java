@@ -1,0 +1,72 @@
+// CSV/TSV parsing for classifiers: quotes, doubled quotes, line breaks inside fields, `\n` escapes, headers,
+// derived and given classes; bad rows (column count, unknown label, broken quotes) name their line.
+package dev.nanolm.classify;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.nanolm.data.DataException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CsvTextsTest {
+    static final List<String> AG = List.of("World", "Sports", "Business", "Sci/Tech");
+
+    static LabeledTexts ag(String csv) { return CsvTexts.parse(csv, "t.csv", CsvTexts.Columns.agNews(), AG, false); }
+
+    @Test
+    void agNewsRowsJoinTitleAndDescription() {
+        LabeledTexts d = ag("\"3\",\"Wall St. Bears Claw Back\",\"Reuters - Short-sellers\\band of ultra-cynics\"\n\"1\",\"a\",\"b\"\n");
+        assertEquals(2, d.size());
+        assertArrayEquals(new int[] {2, 0}, d.labels());
+        assertEquals("Wall St. Bears Claw Back Reuters - Short-sellers band of ultra-cynics", d.texts()[0]);
+        assertEquals("a b", d.texts()[1]);
+    }
+
+    @Test
+    void quotesEscapedQuotesCommasAndLineBreaks() {
+        LabeledTexts d = ag("2,\"He said \"\"hi, there\"\"\",\"two\nlines\"\r\n4,plain,x\\ny\n");
+        assertEquals("He said \"hi, there\" two\nlines", d.texts()[0]);
+        assertEquals("plain x y", d.texts()[1]);
+        assertArrayEquals(new int[] {1, 3}, d.labels());
+    }
+
+    @Test
+    void classNamesAsLabelsAndDerivedClasses() {
+        assertArrayEquals(new int[] {1}, ag("Sports,a,b\n").labels());
+        LabeledTexts d = CsvTexts.parse("text,label\nfoo,neg\nbar,pos\nbaz,neg\n", "r.csv",
+                new CsvTexts.Columns(2, new int[] {1}, true), null, false);
+        assertEquals(List.of("neg", "pos"), d.classes());
+        assertArrayEquals(new int[] {0, 1, 0}, d.labels());
+        LabeledTexts n = CsvTexts.parse("10,a\n9,b\n", "n.csv", new CsvTexts.Columns(1, new int[] {2}, false), null, false);
+        assertEquals(List.of("9", "10"), n.classes()); // numeric labels sort as numbers
+    }
+
+    @Test
+    void tabSeparated() {
+        LabeledTexts d = CsvTexts.parse("1\ttitle, with comma\tdesc\n", "t.tsv", CsvTexts.Columns.agNews(), AG, true);
+        assertEquals("title, with comma desc", d.texts()[0]);
+    }
+
+    @Test
+    void wrongColumnCountNamesTheLine() {
+        DataException e = assertThrows(DataException.class, () -> ag("1,a,b\n2,\"multi\nline\",c\n3,a\n"));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("2 columns"), e.getMessage());
+        DataException few = assertThrows(DataException.class, () -> ag("1,a\n"));
+        assertTrue(few.getMessage().contains("line 1"), few.getMessage());
+    }
+
+    @Test
+    void labelOutsideTheClassesNamesTheLine() {
+        DataException e = assertThrows(DataException.class, () -> ag("1,a,b\n5,a,b\n"));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("'5'"), e.getMessage());
+        assertThrows(DataException.class, () -> ag("1,a,b\nPolitics,a,b\n"));
+    }
+
+    @Test
+    void brokenQuotesAndEmptyInput() {
+        DataException e = assertThrows(DataException.class, () -> ag("1,a,b\n2,\"open,b\n"));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+        assertThrows(DataException.class, () -> ag(""));
+        assertThrows(DataException.class, () -> ag("\n\n"));
+    }
+}
