@@ -41,7 +41,13 @@ public final class GptLecture extends LanguageModel {
         return new GptConfig(c.vocabSize(), c.blockSize(), c.nLayer(), c.nHead(), c.nEmbd(), c.dropout(), true);
     }
 
-    public GptLecture(GptConfig cfg, Rng rng) {
+    private final boolean defaultInit;
+
+    public GptLecture(GptConfig cfg, Rng rng) { this(cfg, rng, false); }
+
+    /** defaultInit: keep PyTorch's default init (Embedding N(0,1), Linear U(±1/sqrt(in))) instead of _init_weights. */
+    public GptLecture(GptConfig cfg, Rng rng, boolean defaultInit) {
+        this.defaultInit = defaultInit;
         if (!cfg.bias()) throw new ConfigException("gpt-lecture always has biases, got a config with bias false", "use --model gpt for bias false");
         this.config = cfg;
         int V = cfg.vocabSize(), C = cfg.nEmbd();
@@ -52,7 +58,7 @@ public final class GptLecture extends LanguageModel {
         lnF = add("ln_f", new LayerNorm(C));
         lmHead = add("lm_head", new Linear(C, V, true, rng));
         // gpt.py's _init_weights: Linear and Embedding weights N(0, 0.02), Linear biases 0 (LayerNorm keeps 1 and 0)
-        for (Parameter p : parameters()) {
+        if (!defaultInit) for (Parameter p : parameters()) {
             if (p.rank() == 2) Init.normal(p.value(), 0, 0.02, rng);
             else if (p.name().endsWith(".bias")) Init.zeros(p.value());
         }
@@ -165,7 +171,7 @@ public final class GptLecture extends LanguageModel {
                 lnF.weight().data, lnF.bias().data, lmHead.weight().data, lmHead.bias().data);
     }
 
-    @Override public String type() { return "gpt-lecture"; }
+    @Override public String type() { return defaultInit ? "gpt-lecture-default-init" : "gpt-lecture"; }
     @Override public GptConfig config() { return config; }
     @Override public int vocabSize() { return config.vocabSize(); }
     @Override public int blockSize() { return config.blockSize(); }

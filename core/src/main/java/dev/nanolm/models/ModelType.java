@@ -50,6 +50,8 @@ public final class ModelType {
                 GptConfig::from, Gpt::new, Data.TEXT));
         register(new Kind<>("gpt-lecture", "the GPT of the 'Let's build GPT' lecture's gpt.py: per-head Linears, ReLU feed-forward, untied lm_head", GptConfig.class,
                 GptLecture::config, GptLecture::new, Data.TEXT));
+        register(new Kind<>("gpt-lecture-default-init", "gpt-lecture with PyTorch's default init instead of gpt.py's _init_weights N(0, 0.02)",
+                GptConfig.class, GptLecture::config, (c, r) -> new GptLecture(c, r, true), Data.TEXT));
     }
 
     public static void register(Kind<?> kind) { KINDS.put(kind.name(), kind); }

@@ -124,6 +124,17 @@ class MakemoreModelsTest {
     }
 
     @Test
+    void lectureGptWithDefaultInitKeepsPyTorchsInit() {
+        GptConfig cfg = new GptConfig(27, 8, 1, 2, 8, 0f, true);
+        LanguageModel d = ModelType.create("gpt-lecture-default-init", cfg, new Rng(6)), g = ModelType.create("gpt-lecture", cfg, new Rng(6));
+        assertEquals("gpt-lecture-default-init", d.type());
+        assertEquals(g.numParams(), d.numParams());
+        double sd = std(param(d, "token_embedding_table.weight")), sdG = std(param(g, "token_embedding_table.weight"));
+        assertTrue(sd > 0.7 && sd < 1.3, "Embedding default N(0,1): " + sd);
+        assertTrue(sdG < 0.03, "_init_weights N(0,0.02): " + sdG);
+    }
+
+    @Test
     void seqConfigRejectsBadShapes() {
         assertThrows(ConfigException.class, () -> new SeqConfig("bow", 27, 0, 64, 64, 1, 0f));
         assertThrows(ConfigException.class, () -> new SeqConfig("bow", 27, 16, 64, -1, 1, 0f));
