@@ -39,12 +39,24 @@ final class Errors {
         else if (t instanceof CheckpointException c) { print(err, c.getMessage(), c.hint()); code = DATA; }
         else if (t instanceof NonFiniteLossException n) { print(err, n.getMessage(), n.hint()); code = DATA; }
         else if (t instanceof IOException io) { print(err, "I/O failure: " + (ioWhat != null && !ioWhat.equals(io.toString()) ? ioWhat + " (" + io.getMessage() + ")" : io.getMessage()), "check the path, permissions and free disk space"); code = DATA; }
-        else if (t instanceof OutOfMemoryError) { print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ..."); code = DATA; }
+        else if (t instanceof OutOfMemoryError) { printOutOfMemory(err); code = DATA; }
         else if (t instanceof IllegalArgumentException ia) { print(err, ia.getMessage(), "check the command's options with `nanolm help " + commandPath(cmd) + "`"); code = USAGE; }
         else { print(err, "internal error: " + t, "rerun with --debug and report it"); code = DATA; }
         if (debug(parsed)) ex.printStackTrace(err);
         err.flush();
         return code;
+    }
+
+    /** An OutOfMemoryError that left the command (picocli passes only Exceptions to onExecutionError). */
+    static int onOutOfMemory(CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        printOutOfMemory(err);
+        err.flush();
+        return DATA;
+    }
+
+    private static void printOutOfMemory(PrintWriter err) {
+        print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ...");
     }
 
     static void print(PrintWriter err, String what, String hint) {

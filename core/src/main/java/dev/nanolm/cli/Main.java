@@ -35,6 +35,11 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(Errors::onExecutionError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(TrainCommand.settingsHelp());
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the execution handler: an Error would end in a stack trace
+            return Errors.onOutOfMemory(cl);
+        }
     }
 }

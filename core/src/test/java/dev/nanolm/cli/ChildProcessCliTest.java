@@ -17,9 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildProcessCliTest {
     record Result(int code, String out, String err) {}
 
-    static Result child(String... args) throws Exception {
+    static Result child(String... args) throws Exception { return childJvm(List.of(), args); }
+
+    static Result childJvm(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "dev.nanolm.cli.Main"));
+                "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.nanolm.cli.Main"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
@@ -46,6 +50,18 @@ class ChildProcessCliTest {
         assertTrue(r.err.startsWith("error: "), r.err);
         assertTrue(r.err.contains("hint: "), r.err);
         assertFalse(r.err.contains("\tat "), r.err);
+    }
+
+    @Test
+    void runningOutOfHeapIsAnErrorLineNotAStackTrace(@TempDir Path tmp) throws Exception {
+        // 300 MB passes the up-front estimate (a lower bound) but not the first steps of batch 64: an OutOfMemoryError
+        // escapes the command, which picocli does not hand to the error handler
+        Result r = childJvm(List.of("-Xmx300m"), "train", "--preset", "shakespeare-char-baby",
+                "--data", dev.nanolm.testing.TestData.file("tinyshakespeare.txt").toString(), "--batch-size", "64",
+                "--max-iters", "3", "--eval-iters", "2", "--eval-interval", "3", "--out", tmp.resolve("run").toString());
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.startsWith("error: out of memory (hint: "), r.err);
+        assertFalse(r.err.contains("\tat ") || r.err.contains("Exception in thread"), r.err);
     }
 
     @Test
