@@ -2,6 +2,8 @@
 // config.json, metrics.jsonl (evaluations twice per epoch), summary.json, checkpoints/{last,best}, plots/.
 package dev.nanolm.classify;
 
+import static dev.nanolm.train.Stats.round;
+
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.config.ConfigException;
@@ -17,7 +19,6 @@ import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import dev.nanolm.train.NonFiniteLossException;
 import dev.nanolm.train.RunDir;
-import dev.nanolm.train.Version;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -232,13 +233,8 @@ public final class ClassifyTrainer {
         d.put("test_rows", data.test().size());
         d.put("vocab_size", vocab.size());
         c.put("data", d);
-        c.put("params", params);
-        c.put("threads", threads);
-        c.put("kernels", Kernels.get().name());
-        c.put("nanolm_version", Version.VERSION);
-        c.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+        RunDir.putEnvironment(c, params, threads);
         return c;
     }
 
-    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }

@@ -1,6 +1,8 @@
 // Classification scores from predictions: accuracy, per-class precision/recall/F1 and the confusion matrix.
 package dev.nanolm.classify;
 
+import static dev.nanolm.train.Stats.round;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,5 +87,4 @@ public final class Scores {
         return sb.toString();
     }
 
-    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }

@@ -2,6 +2,8 @@
 // character (the split's total loss over its characters, whatever the tokenizer), written into the run's summary.json.
 package dev.nanolm.cli;
 
+import static dev.nanolm.train.Stats.round;
+
 import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
@@ -84,5 +86,4 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }

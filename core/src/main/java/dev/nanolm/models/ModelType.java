@@ -40,10 +40,12 @@ public final class ModelType {
                 ModelConfig::from, WaveNet::new, Data.LINES));
         register(new Kind<>("bow", "makemore.py's causal bag of words: mean of earlier positions + tanh MLP block", SeqConfig.class,
                 SeqConfig::from, BagOfWords::new, Data.LINES));
-        for (String[] r : new String[][] {{"rnn", "makemore.py's RNN (Mikolov 2010): tanh cell unrolled over the item, learned start state"},
-                {"gru", "makemore.py's GRU (Cho 2014; PyTorch's equations): gated cell, learned start state"},
-                {"lstm", "LSTM (Graves 2013 cell; PyTorch's equations) in makemore.py's RNN frame, learned start state"}})
-            register(new Kind<>(r[0], r[1], SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
+        register(new Kind<>("rnn", "makemore.py's RNN (Mikolov 2010): tanh cell unrolled over the item, learned start state",
+                SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
+        register(new Kind<>("gru", "makemore.py's GRU (Cho 2014; PyTorch's equations): gated cell, learned start state",
+                SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
+        register(new Kind<>("lstm", "LSTM (Graves 2013 cell; PyTorch's equations) in makemore.py's RNN frame, learned start state",
+                SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
         register(new Kind<>("transformer", "makemore.py's Transformer: the GPT with untied lm_head and PyTorch's default init", GptConfig.class,
                 GptConfig::from, (c, r) -> new Gpt(c, r, true), Data.LINES));
         register(new Kind<>("gpt", "nanoGPT's GPT: pre-LayerNorm transformer, GELU MLP, tied lm_head (Let's build GPT, nanoGPT)", GptConfig.class,

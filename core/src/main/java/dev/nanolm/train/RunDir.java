@@ -150,4 +150,13 @@ public final class RunDir {
             throw new DataException("cannot read " + file + " (" + e.getMessage() + ")", "is " + dir + " a nanolm run directory?");
         }
     }
+
+    /** What config.json records of where a run ran: parameters, threads, kernels, nanolm version, JVM. */
+    public static void putEnvironment(java.util.Map<String, Object> c, long params, int threads) {
+        c.put("params", params);
+        c.put("threads", threads);
+        c.put("kernels", dev.nanolm.kernels.Kernels.get().name());
+        c.put("nanolm_version", Version.VERSION);
+        c.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+    }
 }

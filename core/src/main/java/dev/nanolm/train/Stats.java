@@ -11,5 +11,8 @@ public final class Stats {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
+    /** Six decimals: what run files (summary.json, metrics.jsonl) keep of a loss or a time. */
+    public static double round(double v) { return Math.round(v * 1e6) / 1e6; }
+
     private Stats() {}
 }

@@ -3,6 +3,8 @@
 // best), samples, metrics and summary in the run directory, bit-identical resume.
 package dev.nanolm.train;
 
+import static dev.nanolm.train.Stats.round;
+
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.checkpoint.Checkpoint;
@@ -340,13 +342,8 @@ public final class Trainer {
         d.put("sha256", dataRef.sha256());
         d.put("sizes", data.sizes());
         c.put("data", d);
-        c.put("params", params);
-        c.put("threads", threads);
-        c.put("kernels", Kernels.get().name());
-        c.put("nanolm_version", Version.VERSION);
-        c.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+        RunDir.putEnvironment(c, params, threads);
         return c;
     }
 
-    static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }
