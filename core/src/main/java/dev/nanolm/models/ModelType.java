@@ -46,6 +46,8 @@ public final class ModelType {
                 SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
         register(new Kind<>("lstm", "LSTM (Graves 2013 cell; PyTorch's equations) in makemore.py's RNN frame, learned start state",
                 SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.LINES));
+        register(new Kind<>("gru-lm", "GRU language model on text windows: embedding, multi-layer GRU from a zero state, Linear head; "
+                + "decodes token by token", SeqConfig.class, SeqConfig::from, RecurrentLm::new, Data.TEXT));
         register(new Kind<>("transformer", "makemore.py's Transformer: the GPT with untied lm_head and PyTorch's default init", GptConfig.class,
                 GptConfig::from, (c, r) -> new Gpt(c, r, true), Data.LINES));
         register(new Kind<>("gpt", "nanoGPT's GPT: pre-LayerNorm transformer, GELU MLP, tied lm_head (Let's build GPT, nanoGPT)", GptConfig.class,
