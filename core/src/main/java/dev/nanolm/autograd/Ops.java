@@ -142,6 +142,12 @@ public final class Ops {
         return AttentionOps.causalSelfAttention(qkv, nHead, dropout, training, rng);
     }
 
+    /** BDH's RoPE on interleaved pairs: x (..., T, N), N even, cos and sin (T,N) phase tables; pair (a, b) -> (a cos - b sin, b cos + a sin). */
+    public static Tensor rope(Tensor x, float[] cos, float[] sin) { return LinearAttentionOps.rope(x, cos, sin); }
+
+    /** BDH's attention, K = Q, no softmax, strictly causal: q (B,nh,T,N), v (B,T,D) -> (q q^T).tril(-1) @ v (B,nh,T,D). */
+    public static Tensor causalLinearAttention(Tensor q, Tensor v) { return LinearAttentionOps.causalLinearAttention(q, v); }
+
     // ---------------------------------------------------------------- shape and indexing
 
     /** Rows of weight (V,C) at idx, shaped (idxShape..., C) (idxShape defaults to {idx.length}). */

@@ -11,7 +11,7 @@ public final class Keys {
 
     static {
         // what to train on
-        k("model", "mlp", "model type: bigram, bigram-nn, mlp, gpt, gpt-lecture");
+        k("model", "mlp", "model type: bigram, bigram-nn, mlp, mlp-bn, wavenet, bow, rnn, gru, lstm, transformer (line items); gpt, gpt-lecture, gru-lm, bdh (text)");
         k("data", "names", "dataset name from the catalog (see `datasets`) or a path to a text file");
         k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
@@ -24,6 +24,7 @@ public final class Keys {
         k("n-hidden", "200", "hidden units: of the MLP, wavenet, bow; hidden state of rnn/gru/lstm (makemore's n_embd2)");
         k("n-layer", "4", "transformer blocks (gpt, transformer) or stacked recurrent layers (rnn, gru, lstm)");
         k("n-head", "4", "attention heads per block (gpt); must divide n-embd");
+        k("mlp-multiplier", "64", "bdh: neurons per head N = mlp-multiplier * n-embd / n-head (bdh.py's mlp_internal_dim_multiplier)");
         k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout; rnn/gru/lstm: between layers)");
         k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");

@@ -20,7 +20,8 @@ public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int
             throw new ConfigException("--dropout must be in [0, 1), got " + dropout, "use --dropout 0.0 or e.g. 0.2");
     }
 
-    private static void positive(String what, int v) {
+    /** Also BdhConfig's check. */
+    static void positive(String what, int v) {
         // settings are named as the user types them (--n-embd); the vocabulary size comes from the data
         if (v <= 0) throw new ConfigException((what.contains(" ") ? what : "--" + what) + " must be positive, got " + v,
                 what.contains(" ") ? "pass data that holds some text" : "pass a size of at least 1, e.g. --" + what + " 8");

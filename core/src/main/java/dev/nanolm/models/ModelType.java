@@ -56,6 +56,8 @@ public final class ModelType {
                 GptLecture::config, GptLecture::new, Data.TEXT));
         register(new Kind<>("gpt-lecture-default-init", "gpt-lecture with PyTorch's default init instead of gpt.py's _init_weights N(0, 0.02)",
                 GptConfig.class, GptLecture::config, (c, r) -> new GptLecture(c, r, true), Data.TEXT));
+        register(new Kind<>("bdh", "Pathway's Baby Dragon Hatchling (bdh.py): shared-weight layers of sparse positive neurons, "
+                + "RoPE linear attention without softmax", BdhConfig.class, BdhConfig::from, Bdh::new, Data.TEXT));
     }
 
     public static void register(Kind<?> kind) { KINDS.put(kind.name(), kind); }

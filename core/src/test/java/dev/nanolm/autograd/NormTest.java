@@ -74,6 +74,7 @@ class NormTest {
             if (C > 1) { // with C == 1 the output is b alone and x's gradient is zero: nothing to difference
                 GradCheck.assertGradients("layerNorm", in -> Ops.layerNorm(in[0], in[1], in[2], EPS), x, w, b);
                 GradCheck.assertGradients("layerNorm no bias", in -> Ops.layerNorm(in[0], in[1], null, EPS), x, w);
+                GradCheck.assertGradients("layerNorm without affine (bdh)", in -> Ops.layerNorm(in[0], null, null, EPS), x);
             }
         });
     }
