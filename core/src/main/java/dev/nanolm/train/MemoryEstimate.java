@@ -3,6 +3,7 @@
 package dev.nanolm.train;
 
 import dev.nanolm.config.ConfigException;
+import dev.nanolm.models.BdhConfig;
 import dev.nanolm.models.GptConfig;
 import dev.nanolm.models.ModelConfig;
 import dev.nanolm.models.SeqConfig;
@@ -31,6 +32,15 @@ public record MemoryEstimate(double activationBytes, double parameterBytes, doub
             params = 12 * L * C * C + 2 * V * C + T * C;
             largest = Math.max(Math.max(B * T * 4 * C, B * H * T * tp), Math.max(B * T * V, 4 * C * C));
             what = "attention or MLP activations of batch x block";
+        } else if (cfg instanceof BdhConfig b) {
+            double T = b.blockSize(), D = b.nEmbd(), V = b.vocabSize(), L = b.nLayer(), H = b.nHead(), neurons = (double) H * b.neuronsPerHead();
+            // per layer: about ten (nh*N)-wide neuron tensors (latents, their transposes, ReLUs, RoPE, product),
+            // the per-head attention outputs (nh*D, three times) and the saved strictly causal scores (nh*T)
+            double perToken = L * (10 * neurons + 3 * H * D + H * T + 6 * D) + 3 * V + 2 * D;
+            act = B * T * perToken;
+            params = 3 * neurons * D + 2 * V * D;
+            largest = Math.max(Math.max(B * T * neurons, B * H * T * T), B * T * V);
+            what = "neuron activations or attention scores of batch x block";
         } else if (cfg instanceof SeqConfig s) {
             double T = s.blockSize(), E = s.nEmbd(), Hd = s.nHidden(), V = s.vocabSize(), L = s.nLayer();
             boolean bow = s.type().equals("bow");
