@@ -80,6 +80,9 @@ public final class Bdh extends LanguageModel {
         return Ops.matmul(x, lmHead);                                           // (B,T,V)
     }
 
+    /** Sampling in the recurrent form of the attention (a state per layer and head): O(1) work per token. */
+    @Override public Decoder decoder() { return new BdhDecoder(config, embed.weight(), encoder, encoderV, decoder, lmHead, cos, sin); }
+
     /** bdh.py's self.ln: LayerNorm over D without weight or bias. */
     private static Tensor ln(Tensor x) { return Ops.layerNorm(x, null, null, LN_EPS); }
 

@@ -43,7 +43,6 @@ class BdhTest {
             assertTrue(sd > 0.017 && sd < 0.023, p.name() + " std " + sd + ", bdh.py draws N(0, 0.02)");
         }
         assertEquals(ModelType.Data.TEXT, ModelType.kind("bdh").data());
-        assertNull(m.decoder());
     }
 
     @Test void ropeTablesFollowBdhPy() {
@@ -80,6 +79,26 @@ class BdhTest {
         // a step of 3e-4 with a tolerance of 5e-2 (float32 noise at that step stays well below it)
         GradCheck.assertGradients("bdh", 3e-4, 5e-2, in -> m.logits(X, 2, 5), param(m, "embed.weight"), param(m, "encoder"),
                 param(m, "encoder_v"), param(m, "decoder"), param(m, "lm_head"));
+    }
+
+    @Test void decoderLogitsEqualTheFullForwardAtEveryPosition() {
+        Bdh m = tiny(0.3f, 9);
+        Rng r = new Rng(10);
+        for (Parameter p : m.parameters()) dev.nanolm.nn.Init.normal(p.value(), 0, 0.3, r); // neurons well away from zero
+        m.eval();
+        int[] X = TestTensors.ints(new Rng(11), BLOCK, V);
+        Tensor full = m.logits(X, 1, BLOCK);
+        LanguageModel.Decoder dec = m.decoder();
+        for (int round = 0; round < 2; round++) { // a reset forgets the states
+            dec.reset();
+            for (int t = 0; t < BLOCK; t++)
+                TestTensors.assertClose("bdh position " + t, Arrays.copyOfRange(full.data, t * V, (t + 1) * V), dec.next(X[t]), 1e-4);
+        }
+        assertEquals(BLOCK, dec.position());
+        assertThrows(IllegalStateException.class, () -> dec.next(0));
+        dec.rewind();
+        assertEquals(0, dec.position());
+        assertThrows(IllegalArgumentException.class, () -> dec.next(-1));
     }
 
     @Test void dropoutActsOnlyInTraining() {
