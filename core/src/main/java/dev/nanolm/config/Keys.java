@@ -22,10 +22,10 @@ public final class Keys {
         k("block-size", "3", "context length in characters (0 with line items and a sequence model: longest item + 1)");
         k("n-embd", "10", "embedding width per character");
         k("n-hidden", "200", "hidden units: of the MLP, wavenet, bow; hidden state of rnn/gru/lstm (makemore's n_embd2)");
-        k("n-layer", "4", "transformer blocks (gpt, transformer) or stacked recurrent layers (rnn, gru, lstm)");
-        k("n-head", "4", "attention heads per block (gpt); must divide n-embd");
+        k("n-layer", "4", "transformer blocks (gpt, transformer), stacked recurrent layers (rnn, gru, lstm, gru-lm) or bdh layers (sharing one set of weights)");
+        k("n-head", "4", "attention heads per block (gpt; must divide n-embd) or bdh heads");
         k("mlp-multiplier", "64", "bdh: neurons per head N = mlp-multiplier * n-embd / n-head (bdh.py's mlp_internal_dim_multiplier)");
-        k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout; rnn/gru/lstm: between layers)");
+        k("dropout", "0.0", "dropout probability (gpt: attention and residual dropout; rnn/gru/lstm/gru-lm: between layers; bdh: on the neuron product)");
         k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
         k("bn-momentum", "0.1", "BatchNorm1d running-statistics momentum (mlp-bn, wavenet): 0.1 as PyTorch, 0.001 in makemore part 3");
