@@ -56,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
         LanguageModel model = rc.model();
         @SuppressWarnings("unchecked")
         Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
-        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer());
+        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer(), run);
         if (!CheckpointIO.sameTokenizer(ck, ld.data().tokenizer()))
             throw new DataException("the run's dataset no longer gives the checkpoint's vocabulary", "evaluate with the data the run was trained on");
         PrintWriter out = spec.commandLine().getOut();

@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
         check(settings);
         RunDir run = new RunDir(dir);
         run.checkWritable(); // before the data: a wrong --out should not wait for a download
-        LoadedData ld = LoadedData.loadResolving(settings);
+        LoadedData ld = LoadedData.loadResolving(settings, dir);
         checkMemory(settings, ld);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
         check(settings);
         RunDir run = new RunDir(dir);
         run.checkWritable();
-        LoadedData ld = LoadedData.loadResolving(settings);
+        LoadedData ld = LoadedData.loadResolving(settings, dir);
         checkMemory(settings, ld);
         run.create();
         return new Trainer(settings, ld.data(), ld.ref(), run, log, progress).train(resume);

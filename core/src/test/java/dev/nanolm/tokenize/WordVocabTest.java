@@ -1,5 +1,5 @@
 // The classifiers' word vocabulary: normalisation, the min-count threshold, specials, encoding and its JSON form.
-package dev.nanolm.classify;
+package dev.nanolm.tokenize;
 
 import static org.junit.jupiter.api.Assertions.*;
 
