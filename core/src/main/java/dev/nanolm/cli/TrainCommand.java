@@ -7,6 +7,7 @@ import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.DataException;
+import dev.nanolm.tokenize.Tokenizers;
 import dev.nanolm.train.Progress;
 import dev.nanolm.train.Trainer;
 import dev.nanolm.train.RunDir;
@@ -136,6 +137,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (data != null) s.set("data", data);
         LinkedHashMap<String, String> kv = parseOverrides(overrides);
         s.setAll(kv);
+        // --min-count's default is the classifiers' 25; a language model's word tokenizer keeps rarer words too
+        boolean countGiven = kv.containsKey("min-count") || preset != null && Presets.load(preset).values().containsKey("min-count");
+        if (s.str("tokenizer").equals("word") && !countGiven) s.set("min-count", Integer.toString(Tokenizers.WORD_MIN_COUNT));
         return s;
     }
 

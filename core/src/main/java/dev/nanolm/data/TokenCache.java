@@ -49,17 +49,18 @@ public final class TokenCache {
     public TextCorpus corpus(String text, int blockSize, String source, Tokenizer tok, boolean compact) {
         String key = key(text, tok, compact);
         Path[] dirs = fallback == null ? new Path[] {root.resolve(key)} : new Path[] {root.resolve(key), fallback};
+        long t0 = System.nanoTime();
         for (Path dir : dirs) {
             if (!Files.exists(dir.resolve(META))) continue;
             try {
                 Cached c = open(dir, key, tok, compact);
-                log.accept("tokens: cached " + dir);
+                log.accept("tokens: cached " + dir + String.format(" (checked and mapped in %.2f s)", (System.nanoTime() - t0) / 1e9));
                 return new TextCorpus(c.tokenizer, c.train, c.val, blockSize, source);
             } catch (Damaged | IOException e) {
                 log.accept("tokens: the cache at " + dir + " is not usable (" + e.getMessage() + "); encoding again");
             }
         }
-        long t0 = System.nanoTime();
+        t0 = System.nanoTime();
         TextCorpus.Encoded e = TextCorpus.encode(text, source, tok, compact);
         String took = String.format("%.2f s", (System.nanoTime() - t0) / 1e9);
         IOException failure = null;
