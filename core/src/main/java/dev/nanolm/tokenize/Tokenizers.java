@@ -13,8 +13,8 @@ public final class Tokenizers {
     public static final String CHOICES = "char, word, byte, bpe:<merges file> or tiktoken:<" + String.join("|", Tiktoken.VOCAB_SIZES.keySet()) + ">";
 
     /**
-     * --min-count of a language model's word tokenizer unless given: words seen more than twice (Tiny Shakespeare: ~7k
-     * words, ~4% of its words unknown); the classifiers' 25 would leave a play's vocabulary at ~1k words.
+     * --min-count of a language model's word tokenizer unless given: words seen more than twice (Tiny Shakespeare: 4,900
+     * tokens, 4.8% of its words <unk>); the classifiers' 25 would leave 854 tokens and 20% <unk>.
      */
     public static final int WORD_MIN_COUNT = 2;
 

@@ -82,7 +82,7 @@ class TokenizerCliTest {
     @Test
     void badTokenizerInputsAreOneErrorLine() {
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "wordpiece", "--out", tmp.resolve("x1").toString())), 2,
-                "the choices are char, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>");
+                "the choices are char, word, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>");
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "tiktoken:gpt5", "--out", tmp.resolve("x2").toString())), 2, "unknown tiktoken encoding 'gpt5'");
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "bpe:" + tmp.resolve("missing.bpe"), "--out", tmp.resolve("x3").toString())), 1, "no BPE merges file");
         assertCleanError(run("tokenize", "--tokenizer", "bpe:" + SHAKESPEARE, "--data", SHAKESPEARE), 1, "not a nanolm BPE merges file");
