@@ -80,6 +80,39 @@ class TokenizerCliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void wordTokensTrainEvaluateAndSampleAndOtherSpecsOfARunAreRefused() throws Exception {
+        CliTest.Result tk = run("tokenize", "--tokenizer", "word", "--data", SHAKESPEARE, "--show", "3");
+        assertEquals(0, tk.code(), tk.err());
+        assertTrue(tk.out().contains("tokenizer: word-4900 ") && tk.out().contains("as text: 'first' 'citizen' 'before'"), tk.out());
+        assertTrue(tk.out().contains("round trip: differs at character offset 0"), tk.out()); // "First" comes back as "first"
+        assertTrue(run("tokenize", "--tokenizer", "word", "--min-count", "25", "--data", SHAKESPEARE).out().contains("word-854 "));
+
+        Path runDir = tmp.resolve("word-run");
+        CliTest.Result t = run(merge(TINY, "train", "--tokenizer", "word", "--max-iters", "20", "--eval-interval", "20", "--out", runDir.toString()));
+        assertEquals(0, t.code(), t.err());
+        Map<String, Object> s = RunDir.JSON.readValue(runDir.resolve("summary.json").toFile(), Map.class);
+        assertEquals("word-4900", s.get("tokenizer")); // --min-count 2, a language model's default for words
+        Path cache = dev.nanolm.data.TokenCache.defaultRoot(System.getenv());
+        try (var dirs = Files.list(cache)) {
+            assertTrue(dirs.anyMatch(d -> {
+                try {
+                    return Files.readString(d.resolve("meta.json")).contains("\"tokenizer_name\" : \"word-4900\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }), "a token cache of the word run in " + cache);
+        }
+        assertEquals(0, run("eval", "--run", runDir.toString(), "--tokenizer", "word").code());
+        CliTest.Result smp = run("sample", "--run", runDir.toString(), "--tokenizer", "word", "--prompt", "KING RICHARD", "--tokens", "5");
+        assertEquals(0, smp.code(), smp.err());
+        assertTrue(smp.out().startsWith("KING RICHARD ") && smp.out().strip().split(" ").length == 7, smp.out()); // 5 words after the prompt
+        assertCleanError(run("sample", "--run", runDir.toString(), "--tokenizer", "char", "--prompt", "KING"), 2, "not the run's tokenizer, word-4900");
+        assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "tiktoken:r50k_base"), 2, "not the run's tokenizer");
+        assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "wordpiece"), 2, "the choices are");
+    }
+
+    @Test
     void badTokenizerInputsAreOneErrorLine() {
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "wordpiece", "--out", tmp.resolve("x1").toString())), 2,
                 "the choices are char, word, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>");
