@@ -14,6 +14,7 @@ import dev.nanolm.data.TextFiles;
 import dev.nanolm.models.ModelConfig;
 import dev.nanolm.models.ModelType;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.CompactVocab;
 import dev.nanolm.tokenize.Tokenizer;
 import dev.nanolm.tokenize.Tokenizers;
 import dev.nanolm.tokenize.WordVocab;
@@ -36,7 +37,8 @@ record LoadedData(LmData data, DatasetRef ref) {
 
     /**
      * With saved, a checkpoint's tokenizer, text is encoded with it instead of --tokenizer (eval needs no merges file,
-     * and a compacted vocabulary maps the same); char and word vocabularies are rebuilt from the text, then compared.
+     * and a compacted vocabulary is compacted again from its full one); char and word vocabularies are rebuilt from the
+     * text; the caller compares the result with the checkpoint's.
      * Text is encoded once into the token cache (TokenCache), else into runDir/tokens (when not null).
      */
     static LoadedData load(Settings s, Tokenizer saved, Path runDir) {
@@ -60,10 +62,13 @@ record LoadedData(LmData data, DatasetRef ref) {
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
         } else {
-            boolean given = saved != null && !(saved instanceof CharVocab) && !(saved instanceof WordVocab);
-            Tokenizer tok = given ? saved : Tokenizers.fromSpec(spec, text, s.integer("min-count"));
+            // a saved compacted vocabulary is made again from its full one, so eval finds the tokens training cached
+            Tokenizer base = saved instanceof CompactVocab cv ? cv.inner() : saved;
+            boolean given = base != null && !(base instanceof CharVocab) && !(base instanceof WordVocab);
+            Tokenizer tok = given ? base : Tokenizers.fromSpec(spec, text, s.integer("min-count"));
             // compacting characters or words changes nothing but the checkpoint format: only bigger vocabularies are
-            boolean compact = !given && s.bool("compact-vocab") && !(tok instanceof CharVocab) && !(tok instanceof WordVocab);
+            boolean compact = saved != null ? saved instanceof CompactVocab
+                    : s.bool("compact-vocab") && !(tok instanceof CharVocab) && !(tok instanceof WordVocab);
             TokenCache cache = new TokenCache(TokenCache.defaultRoot(System.getenv()), runDir == null ? null : runDir.resolve("tokens"),
                     msg -> System.err.println("nanolm: " + msg));
             data = cache.corpus(text, T, path.toString(), tok, compact);
