@@ -69,8 +69,9 @@ record LoadedData(LmData data, DatasetRef ref) {
             // compacting characters or words changes nothing but the checkpoint format: only bigger vocabularies are
             boolean compact = saved != null ? saved instanceof CompactVocab
                     : s.bool("compact-vocab") && !(tok instanceof CharVocab) && !(tok instanceof WordVocab);
+            // on stdout with the run's log: stderr holds only an error line when a command fails
             TokenCache cache = new TokenCache(TokenCache.defaultRoot(System.getenv()), runDir == null ? null : runDir.resolve("tokens"),
-                    msg -> System.err.println("nanolm: " + msg));
+                    System.out::println);
             data = cache.corpus(text, T, path.toString(), tok, compact);
         }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));

@@ -8,8 +8,6 @@ import java.nio.ByteOrder;
 public abstract class TokenIds {
     public abstract int length();
 
-    public abstract int get(int i);
-
     /** dst[off, off+n) = ids[from, from+n). */
     public abstract void copy(int from, int[] dst, int off, int n);
 
@@ -34,7 +32,6 @@ public abstract class TokenIds {
         InMemory(int[] ids) { this.ids = ids; }
 
         @Override public int length() { return ids.length; }
-        @Override public int get(int i) { return ids[i]; }
         @Override public void copy(int from, int[] dst, int off, int n) { System.arraycopy(ids, from, dst, off, n); }
         @Override public int[] toArray() { return ids.clone(); }
     }
@@ -51,11 +48,6 @@ public abstract class TokenIds {
         }
 
         @Override public int length() { return n; }
-
-        @Override public int get(int i) {
-            if (i < 0 || i >= n) throw new IndexOutOfBoundsException("token " + i + " of " + n);
-            return wide ? buf.getInt(i * 4) : buf.getShort(i * 2) & 0xffff;
-        }
 
         @Override public void copy(int from, int[] dst, int off, int n) {
             if (from < 0 || from + n > this.n) throw new IndexOutOfBoundsException("tokens " + from + ".." + (from + n) + " of " + this.n);

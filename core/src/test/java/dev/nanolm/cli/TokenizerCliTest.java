@@ -110,6 +110,13 @@ class TokenizerCliTest {
         assertCleanError(run("sample", "--run", runDir.toString(), "--tokenizer", "char", "--prompt", "KING"), 2, "not the run's tokenizer, word-4900");
         assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "tiktoken:r50k_base"), 2, "not the run's tokenizer");
         assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "wordpiece"), 2, "the choices are");
+
+        // lr-find reads the same settings: its first losses are a uniform guess over 4,900 words, not 65 characters
+        Path lrf = tmp.resolve("word-lrf");
+        CliTest.Result l = run(merge(TINY, "lr-find", "--tokenizer", "word", "--steps", "5", "--out", lrf.toString()));
+        assertEquals(0, l.code(), l.err());
+        double first = Double.parseDouble(Files.readAllLines(lrf.resolve("lr-find.csv")).get(1).split(",")[3]);
+        assertEquals(Math.log(4900), first, 0.3);
     }
 
     @Test
