@@ -66,7 +66,7 @@ record LoadedData(LmData data, DatasetRef ref) {
             Tokenizer base = saved instanceof CompactVocab cv ? cv.inner() : saved;
             boolean given = base != null && !(base instanceof CharVocab) && !(base instanceof WordVocab);
             Tokenizer tok = given ? base : Tokenizers.fromSpec(spec, text, s.integer("min-count"));
-            // compacting characters or words changes nothing but the checkpoint format: only bigger vocabularies are
+            // compacting characters or words changes nothing but the checkpoint format: only bigger vocabularies are compacted
             boolean compact = saved != null ? saved instanceof CompactVocab
                     : s.bool("compact-vocab") && !(tok instanceof CharVocab) && !(tok instanceof WordVocab);
             // on stdout with the run's log: stderr holds only an error line when a command fails
