@@ -1,6 +1,7 @@
 // Encoded texts and the padded batches built from them: ids padded with <pad> to the batch's longest text.
 package dev.nanolm.classify;
 
+import dev.nanolm.tokenize.WordVocab;
 import java.util.Arrays;
 
 public final class Batches {

@@ -8,6 +8,7 @@ import dev.nanolm.checkpoint.CheckpointException;
 import dev.nanolm.optim.Optimizer;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
+import dev.nanolm.tokenize.WordVocab;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -15,6 +15,7 @@ import java.util.List;
 public record ClassifyData(LabeledTexts train, LabeledTexts test, String name, Path trainFile, Path testFile) {
 
     public static ClassifyData load(Settings s) {
+        checkTokenizer(s.str("tokenizer"));
         String data = s.str("data");
         Catalog cat = new Catalog().onProgress(msg -> System.err.println("nanolm: " + msg));
         var spec = cat.find(data);
@@ -39,6 +40,16 @@ public record ClassifyData(LabeledTexts train, LabeledTexts test, String name, P
     }
 
     /** Without --test-data: 10% of the rows (at least one), drawn with --split-seed, are the test set. */
+    /**
+     * The classifiers read words (WordVocab, with --min-count); "char", the language models' default, is what runs
+     * made before the classifier had a --tokenizer stored, and means words here too.
+     */
+    static void checkTokenizer(String spec) {
+        if (spec.equals("word") || spec.equals("char")) return;
+        throw new ConfigException("--tokenizer " + spec + " is for language models; a classifier's vocabulary is words",
+                "use --tokenizer word (the default of the agnews presets), with --min-count to set its size");
+    }
+
     static ClassifyData splitOff(LabeledTexts all, long seed, String name, Path file) {
         int n = all.size();
         if (n < 2) throw new DataException(file + " has " + n + " row; a classifier needs rows to train and test on",

@@ -17,6 +17,7 @@ import dev.nanolm.optim.GradClip;
 import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
+import dev.nanolm.tokenize.WordVocab;
 import dev.nanolm.train.NonFiniteLossException;
 import dev.nanolm.train.RunDir;
 import java.io.PrintStream;

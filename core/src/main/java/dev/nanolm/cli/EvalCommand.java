@@ -39,6 +39,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "examples per evaluation batch (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--tokenizer", paramLabel = "SPEC", description = "optional: must be the run's tokenizer (char, word, byte, bpe:<file>, tiktoken:<encoding>), which is always the one used")
+    String tokenizer;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "worker threads (0 = all cores)")
     int threads;
 
@@ -51,12 +54,13 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ConfigException("--threads must be 0 to " + dev.nanolm.train.TrainConfig.MAX_THREADS + ", got " + threads, "use --threads 0 (all cores)");
         if (threads > 0) Parallel.setThreads(threads);
         RunCheckpoint rc = RunCheckpoint.open(run, which);
+        rc.checkTokenizer(tokenizer);
         RunDir rd = rc.run();
         Checkpoint ck = rc.checkpoint();
         LanguageModel model = rc.model();
         @SuppressWarnings("unchecked")
         Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
-        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer());
+        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer(), run);
         if (!CheckpointIO.sameTokenizer(ck, ld.data().tokenizer()))
             throw new DataException("the run's dataset no longer gives the checkpoint's vocabulary", "evaluate with the data the run was trained on");
         PrintWriter out = spec.commandLine().getOut();

@@ -9,13 +9,15 @@ import dev.nanolm.data.LineData;
 import dev.nanolm.data.LineDataset;
 import dev.nanolm.data.LineSeqData;
 import dev.nanolm.data.LmData;
-import dev.nanolm.data.TextCorpus;
+import dev.nanolm.data.TokenCache;
 import dev.nanolm.data.TextFiles;
 import dev.nanolm.models.ModelConfig;
 import dev.nanolm.models.ModelType;
 import dev.nanolm.tokenize.CharVocab;
+import dev.nanolm.tokenize.CompactVocab;
 import dev.nanolm.tokenize.Tokenizer;
 import dev.nanolm.tokenize.Tokenizers;
+import dev.nanolm.tokenize.WordVocab;
 import dev.nanolm.train.Trainer.DatasetRef;
 import java.nio.file.Path;
 
@@ -25,19 +27,21 @@ record LoadedData(LmData data, DatasetRef ref) {
      * Resolves --block-size 0 (line items, sequence models: longest item + 1) to the data's T in s, so the model
      * config and config.json carry the real size.
      */
-    static LoadedData loadResolving(Settings s) {
-        LoadedData ld = load(s);
+    static LoadedData loadResolving(Settings s, Path runDir) {
+        LoadedData ld = load(s, null, runDir);
         if (s.integer("block-size") == 0) s.set("block-size", Integer.toString(ld.data().T()));
         return ld;
     }
 
-    static LoadedData load(Settings s) { return load(s, null); }
+    static LoadedData load(Settings s) { return load(s, null, null); }
 
     /**
      * With saved, a checkpoint's tokenizer, text is encoded with it instead of --tokenizer (eval needs no merges file,
-     * and a compacted vocabulary maps the same); a char vocabulary is rebuilt from the text, then compared.
+     * and a compacted vocabulary is compacted again from its full one); char and word vocabularies are rebuilt from the
+     * text; the caller compares the result with the checkpoint's.
+     * Text is encoded once into the token cache (TokenCache), else into runDir/tokens (when not null).
      */
-    static LoadedData load(Settings s, Tokenizer saved) {
+    static LoadedData load(Settings s, Tokenizer saved, Path runDir) {
         String format = format(s);
         String spec = s.str("tokenizer");
         Tokenizers.check(spec);
@@ -58,11 +62,17 @@ record LoadedData(LmData data, DatasetRef ref) {
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
         } else {
-            boolean given = saved != null && !(saved instanceof CharVocab);
-            Tokenizer tok = given ? saved : Tokenizers.fromSpec(spec, text);
-            // compacting characters changes nothing but the checkpoint format: only bigger vocabularies are compacted
-            boolean compact = !given && s.bool("compact-vocab") && !(tok instanceof CharVocab);
-            data = new TextCorpus(text, T, path.toString(), tok, compact);
+            // a saved compacted vocabulary is made again from its full one, so eval finds the tokens training cached
+            Tokenizer base = saved instanceof CompactVocab cv ? cv.inner() : saved;
+            boolean given = base != null && !(base instanceof CharVocab) && !(base instanceof WordVocab);
+            Tokenizer tok = given ? base : Tokenizers.fromSpec(spec, text, s.integer("min-count"));
+            // compacting characters or words changes nothing but the checkpoint format: only bigger vocabularies are compacted
+            boolean compact = saved != null ? saved instanceof CompactVocab
+                    : s.bool("compact-vocab") && !(tok instanceof CharVocab) && !(tok instanceof WordVocab);
+            // on stdout with the run's log: stderr holds only an error line when a command fails
+            TokenCache cache = new TokenCache(TokenCache.defaultRoot(System.getenv()), runDir == null ? null : runDir.resolve("tokens"),
+                    System.out::println);
+            data = cache.corpus(text, T, path.toString(), tok, compact);
         }
         return new LoadedData(data, new DatasetRef(s.str("data"), path.toAbsolutePath().toString(), Catalog.sha256(path)));
     }

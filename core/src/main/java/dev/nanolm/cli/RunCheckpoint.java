@@ -6,7 +6,9 @@ import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.data.DataException;
 import dev.nanolm.models.LanguageModel;
+import dev.nanolm.tokenize.CompactVocab;
 import dev.nanolm.tokenize.Tokenizer;
+import dev.nanolm.tokenize.Tokenizers;
 import dev.nanolm.train.CheckpointIO;
 import dev.nanolm.train.RunDir;
 import java.nio.file.Files;
@@ -22,5 +24,21 @@ record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, Tok
         if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
         Checkpoint ck = Checkpoint.load(ckPath);
         return new RunCheckpoint(rd, ck, CheckpointIO.loadModel(ck), CheckpointIO.tokenizer(ck));
+    }
+
+    /**
+     * A --tokenizer given to a command that reads a run: the run's own tokenizer is used, so any other spec is an
+     * error (char and word match any vocabulary of their kind; bpe:<file> must hold the run's merges).
+     */
+    void checkTokenizer(String spec) {
+        if (spec == null) return;
+        Tokenizers.check(spec);
+        Tokenizer saved = tokenizer instanceof CompactVocab cv ? cv.inner() : tokenizer;
+        String kind = spec.startsWith("bpe:") ? "bpe" : spec;
+        boolean same = kind.equals(saved.kind()) && (!kind.equals("bpe") || Tokenizers.loadBpe(Path.of(spec.substring(4))).serialize().equals(saved.serialize()));
+        if (!same)
+            throw new ConfigException("--tokenizer " + spec + " is not the run's tokenizer, " + tokenizer.name()
+                    + (kind.equals(saved.kind()) ? " (other merges)" : ""),
+                    "leave --tokenizer out: the run's own tokenizer is used");
     }
 }

@@ -47,6 +47,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (text models; default: a newline)")
     String prompt;
 
+    @Option(names = "--tokenizer", paramLabel = "SPEC", description = "optional: must be the run's tokenizer (char, word, byte, bpe:<file>, tiktoken:<encoding>), which is always the one used")
+    String tokenizer;
+
     @Option(names = "--tokens", paramLabel = "N", defaultValue = "500", description = "tokens to generate per sample (characters for a char model; text models; default: ${DEFAULT-VALUE})")
     int tokens;
 
@@ -79,6 +82,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new ConfigException(e.getMessage(), "for example --temperature 0.8 --top-k 50 --top-p 0.95");
         }
         RunCheckpoint rc = RunCheckpoint.open(run, which);
+        rc.checkTokenizer(tokenizer);
         RunDir rd = rc.run();
         LanguageModel model = rc.model();
         Tokenizer tok = rc.tokenizer();

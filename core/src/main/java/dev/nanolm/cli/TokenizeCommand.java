@@ -21,8 +21,12 @@ import picocli.CommandLine.Spec;
 public final class TokenizeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--tokenizer", required = true, paramLabel = "SPEC", description = "char, byte, bpe:<merges file> or tiktoken:<encoding>")
+    @Option(names = "--tokenizer", required = true, paramLabel = "SPEC", description = "char, word, byte, bpe:<merges file> or tiktoken:<encoding>")
     String tokenizer;
+
+    @Option(names = "--min-count", paramLabel = "N", defaultValue = "" + Tokenizers.WORD_MIN_COUNT,
+            description = "word: keep words seen more than N times (default: ${DEFAULT-VALUE})")
+    int minCount;
 
     @Option(names = "--data", required = true, paramLabel = "NAME|PATH", description = "dataset name (see `nanolm datasets`) or a UTF-8 text file")
     String data;
@@ -38,7 +42,8 @@ public final class TokenizeCommand implements Callable<Integer> {
         Tokenizers.check(tokenizer); // a typo fails before the data is read
         Path path = new Catalog().onProgress(msg -> System.err.println("nanolm: " + msg)).resolve(data);
         String text = TextFiles.readUtf8(path);
-        Tokenizer tok = Tokenizers.fromSpec(tokenizer, text);
+        if (minCount < 0) throw new dev.nanolm.config.ConfigException("--min-count must be 0 or more, got " + minCount, "use --min-count " + Tokenizers.WORD_MIN_COUNT);
+        Tokenizer tok = Tokenizers.fromSpec(tokenizer, text, minCount);
         long t0 = System.nanoTime();
         int[] ids;
         try {

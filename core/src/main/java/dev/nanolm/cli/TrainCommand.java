@@ -7,6 +7,7 @@ import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.DataException;
+import dev.nanolm.tokenize.Tokenizers;
 import dev.nanolm.train.Progress;
 import dev.nanolm.train.Trainer;
 import dev.nanolm.train.RunDir;
@@ -62,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
         check(settings);
         RunDir run = new RunDir(dir);
         run.checkWritable(); // before the data: a wrong --out should not wait for a download
-        LoadedData ld = LoadedData.loadResolving(settings);
+        LoadedData ld = LoadedData.loadResolving(settings, dir);
         checkMemory(settings, ld);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
@@ -99,7 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
         check(settings);
         RunDir run = new RunDir(dir);
         run.checkWritable();
-        LoadedData ld = LoadedData.loadResolving(settings);
+        LoadedData ld = LoadedData.loadResolving(settings, dir);
         checkMemory(settings, ld);
         run.create();
         return new Trainer(settings, ld.data(), ld.ref(), run, log, progress).train(resume);
@@ -136,6 +137,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (data != null) s.set("data", data);
         LinkedHashMap<String, String> kv = parseOverrides(overrides);
         s.setAll(kv);
+        // --min-count's default is the classifiers' 25; a language model's word tokenizer keeps rarer words too
+        boolean countGiven = kv.containsKey("min-count") || preset != null && Presets.load(preset).values().containsKey("min-count");
+        if (s.str("tokenizer").equals("word") && !countGiven) s.set("min-count", Integer.toString(Tokenizers.WORD_MIN_COUNT));
         return s;
     }
 

@@ -60,12 +60,12 @@ public final class Keys {
         k("sample-prompt", "", "at each evaluation (and step 0): the prompt continued into samples/ (text data; empty = the first 30 characters of the val split)");
         k("diagnostics", "false", "record makemore part 3's diagnostics (tanh activations, gradients, update:data ratios) into diagnostics.jsonl and plots/");
         k("diagnostics-interval", "1000", "with --diagnostics: steps between measurements (step 1 is measured too)");
-        k("tokenizer", "char", "text data: char (the text's characters), byte (UTF-8 bytes), bpe:<merges file> (from `nanolm tokenizer train`) or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>; line items are always characters");
+        k("tokenizer", "char", "text data: char (the text's characters), word (lowercased words seen more than --min-count times, <unk> for the rest; decoding joins them with spaces), byte (UTF-8 bytes), bpe:<merges file> (from `nanolm tokenizer train`) or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>; line items are always characters; classify: word (the agnews presets)");
         k("compact-vocab", "false", "text data with a byte, bpe or tiktoken tokenizer: renumber the token ids the corpus uses to 0..k-1 (a small embedding for a big vocabulary); the map is kept in the checkpoint");
         // text classifiers (`classify train`; model rnn, gru or lstm; n-embd, n-hidden, n-layer, dropout as above)
         k("epochs", "5", "classify: passes over the training rows");
         k("evals-per-epoch", "2", "classify: evaluations on the test set per epoch (and checkpoints)");
-        k("min-count", "25", "classify: keep words seen more than this many times in the training texts");
+        k("min-count", "25", "word vocabularies (classify, --tokenizer word): keep words seen more than this many times in the training texts (language models: " + dev.nanolm.tokenize.Tokenizers.WORD_MIN_COUNT + " unless given)");
         k("max-len", "256", "classify: tokens per text at most, <bos> and <eos> included");
         k("aggregation", "mean", "classify: how the recurrent outputs are pooled over each text's steps: mean or max");
         k("concat-last", "false", "classify: also concatenate the output at each text's last real token");

@@ -1,4 +1,4 @@
-// What turns text into token ids and back, for every kind of tokenizer (char, byte, bpe, tiktoken); each one
+// What turns text into token ids and back, for every kind of tokenizer (char, word, byte, bpe, tiktoken); each one
 // serialises itself into a checkpoint's metadata so a run decodes with exactly the tokenizer it was trained with.
 package dev.nanolm.tokenize;
 
@@ -16,7 +16,7 @@ public interface Tokenizer {
 
     int vocabSize();
 
-    /** The checkpoint's "tokenizer" value: char, byte, bpe or tiktoken:<encoding>. */
+    /** The checkpoint's "tokenizer" value: char, word, byte, bpe or tiktoken:<encoding>. */
     String kind();
 
     /** A short human-readable name for logs and summaries (e.g. bpe-512, tiktoken:cl100k_base). */

@@ -94,6 +94,8 @@ class ClassifyCliTest {
         assertCleanError(run("classify", "train", "--preset", "agnews-rnn", "--aggregation", "median", "--out", tmp.resolve("r4").toString()), 2, "--aggregation");
         assertCleanError(run("classify", "train", "--preset", "agnews-rnn", "--model", "gpt", "--out", tmp.resolve("r5").toString()), 2, "--model");
         assertCleanError(run("classify", "train", "--preset", "agnews-rnn", "--epochs", "0", "--out", tmp.resolve("r6").toString()), 2, "--epochs");
+        assertCleanError(run("classify", "train", "--data", train.toString(), "--class-names", classes.toString(), "--tokenizer", "byte",
+                "--out", tmp.resolve("r7").toString()), 2, "a classifier's vocabulary is words");
         assertCleanError(run("classify", "predict", "--run", tmp.resolve("nothing").toString(), "hello"), 1, "no checkpoint");
         assertCleanError(run("classify", "predict", "--run", runDir.toString()), 2, "nothing to label");
     }

@@ -80,9 +80,49 @@ class TokenizerCliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void wordTokensTrainEvaluateAndSampleAndOtherSpecsOfARunAreRefused() throws Exception {
+        CliTest.Result tk = run("tokenize", "--tokenizer", "word", "--data", SHAKESPEARE, "--show", "3");
+        assertEquals(0, tk.code(), tk.err());
+        assertTrue(tk.out().contains("tokenizer: word-4900 ") && tk.out().contains("as text: 'first' 'citizen' 'before'"), tk.out());
+        assertTrue(tk.out().contains("round trip: differs at character offset 0"), tk.out()); // "First" comes back as "first"
+        assertTrue(run("tokenize", "--tokenizer", "word", "--min-count", "25", "--data", SHAKESPEARE).out().contains("word-854 "));
+
+        Path runDir = tmp.resolve("word-run");
+        CliTest.Result t = run(merge(TINY, "train", "--tokenizer", "word", "--max-iters", "20", "--eval-interval", "20", "--out", runDir.toString()));
+        assertEquals(0, t.code(), t.err());
+        Map<String, Object> s = RunDir.JSON.readValue(runDir.resolve("summary.json").toFile(), Map.class);
+        assertEquals("word-4900", s.get("tokenizer")); // --min-count 2, a language model's default for words
+        Path cache = dev.nanolm.data.TokenCache.defaultRoot(System.getenv());
+        try (var dirs = Files.list(cache)) {
+            assertTrue(dirs.anyMatch(d -> {
+                try {
+                    return Files.readString(d.resolve("meta.json")).contains("\"tokenizer_name\" : \"word-4900\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }), "a token cache of the word run in " + cache);
+        }
+        assertEquals(0, run("eval", "--run", runDir.toString(), "--tokenizer", "word").code());
+        CliTest.Result smp = run("sample", "--run", runDir.toString(), "--tokenizer", "word", "--prompt", "KING RICHARD", "--tokens", "5");
+        assertEquals(0, smp.code(), smp.err());
+        assertTrue(smp.out().startsWith("KING RICHARD ") && smp.out().strip().split(" ").length == 7, smp.out()); // 5 words after the prompt
+        assertCleanError(run("sample", "--run", runDir.toString(), "--tokenizer", "char", "--prompt", "KING"), 2, "not the run's tokenizer, word-4900");
+        assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "tiktoken:r50k_base"), 2, "not the run's tokenizer");
+        assertCleanError(run("eval", "--run", runDir.toString(), "--tokenizer", "wordpiece"), 2, "the choices are");
+
+        // lr-find reads the same settings: its first losses are a uniform guess over 4,900 words, not 65 characters
+        Path lrf = tmp.resolve("word-lrf");
+        CliTest.Result l = run(merge(TINY, "lr-find", "--tokenizer", "word", "--steps", "5", "--out", lrf.toString()));
+        assertEquals(0, l.code(), l.err());
+        double first = Double.parseDouble(Files.readAllLines(lrf.resolve("lr-find.csv")).get(1).split(",")[3]);
+        assertEquals(Math.log(4900), first, 0.3);
+    }
+
+    @Test
     void badTokenizerInputsAreOneErrorLine() {
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "wordpiece", "--out", tmp.resolve("x1").toString())), 2,
-                "the choices are char, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>");
+                "the choices are char, word, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>");
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "tiktoken:gpt5", "--out", tmp.resolve("x2").toString())), 2, "unknown tiktoken encoding 'gpt5'");
         assertCleanError(run(merge(TINY, "train", "--tokenizer", "bpe:" + tmp.resolve("missing.bpe"), "--out", tmp.resolve("x3").toString())), 1, "no BPE merges file");
         assertCleanError(run("tokenize", "--tokenizer", "bpe:" + SHAKESPEARE, "--data", SHAKESPEARE), 1, "not a nanolm BPE merges file");

@@ -105,7 +105,7 @@ class TokenizersTest {
     @Test
     void badSpecsAreNamed() {
         ConfigException e = assertThrows(ConfigException.class, () -> Tokenizers.check("wordpiece"));
-        assertTrue(e.getMessage().contains("char, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>"), e.getMessage());
+        assertTrue(e.getMessage().contains("char, word, byte, bpe:<merges file> or tiktoken:<r50k_base|p50k_base|cl100k_base|o200k_base>"), e.getMessage());
         assertThrows(ConfigException.class, () -> Tokenizers.check("tiktoken:gpt5"));
         assertThrows(ConfigException.class, () -> Tokenizers.check("bpe:"));
         DataException d = assertThrows(DataException.class, () -> Tokenizers.fromSpec("bpe:/nonexistent/merges.bpe", ""));

@@ -1,5 +1,6 @@
-// The classifiers' word vocabulary: normalisation, the min-count threshold, specials, encoding and its JSON form.
-package dev.nanolm.classify;
+// The word vocabulary (classifiers, --tokenizer word): normalisation, the min-count threshold, specials, encoding and
+// its JSON form; as a Tokenizer, a lossy round trip, its checkpoint form and streamed words.
+package dev.nanolm.tokenize;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,5 +32,23 @@ class WordVocabTest {
         assertEquals(v, WordVocab.fromJson(v.toJson()));
         assertThrows(IllegalArgumentException.class, () -> WordVocab.fromJson("[\"a\"]"));
         assertThrows(IllegalArgumentException.class, () -> WordVocab.fromJson("{"));
+    }
+
+    @Test
+    void asATokenizerItEncodesWordsAndDecodesThemJoinedWithSpaces() {
+        WordVocab v = (WordVocab) Tokenizers.fromSpec("word", "The cat; the DOG.\nthe cat", 1); // the:3 cat:2 dog:1
+        assertEquals(java.util.List.of("the", "cat"), java.util.List.of(v.word(4), v.word(5)));
+        assertEquals("word", v.kind());
+        assertEquals("word-6", v.name());
+        int[] ids = v.encode("The cat saw the dog!");
+        assertArrayEquals(new int[] {4, 5, WordVocab.UNK, 4, WordVocab.UNK}, ids); // no <bos>/<eos> in a corpus
+        assertEquals("the cat <unk> the <unk>", v.decode(ids));
+        assertEquals("cat <unk>", v.decode(ids, 1, 3));
+        assertEquals(v, Tokenizers.fromCheckpoint(v.kind(), v.serialize(), null));
+        // streamed, each word follows a space: the same words as decode
+        StringBuilder sb = new StringBuilder();
+        TokenStream ts = new TokenStream(v);
+        for (int id : ids) sb.append(ts.push(id));
+        assertEquals(" " + v.decode(ids), sb + ts.finish());
     }
 }

@@ -1,6 +1,7 @@
-// Word vocabulary for classifiers: lowercase, punctuation removed, split on whitespace; words seen more than
-// min-count times in the training texts, after the specials <unk> <bos> <eos> <pad>. Saved as JSON in checkpoints.
-package dev.nanolm.classify;
+// Word vocabulary (the classifiers', and the "word" tokenizer): lowercase, punctuation removed, split on whitespace;
+// words seen more than min-count times in the training texts, after the specials <unk> <bos> <eos> <pad>. Saved as
+// JSON in checkpoints. Decoding joins words with spaces, so a round trip loses case, punctuation and line breaks.
+package dev.nanolm.tokenize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-public final class WordVocab {
+public final class WordVocab implements Tokenizer {
     public static final int UNK = 0, BOS = 1, EOS = 2, PAD = 3;
     static final List<String> SPECIALS = List.of("<unk>", "<bos>", "<eos>", "<pad>");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +55,32 @@ public final class WordVocab {
     }
 
     public int size() { return words.size(); }
+
+    @Override public int vocabSize() { return words.size(); }
+
+    @Override public String kind() { return "word"; }
+
+    @Override public String name() { return "word-" + words.size(); }
+
+    @Override public String serialize() { return toJson(); }
+
+    /** The ids of text's words, unknown ones as UNK; no <bos>/<eos> (a corpus is one stream, as with other tokenizers). */
+    @Override public int[] encode(String text) {
+        String[] ws = words(text);
+        int[] out = new int[ws.length];
+        for (int i = 0; i < ws.length; i++) out[i] = id(ws[i]);
+        return out;
+    }
+
+    /** The words of ids[from, to) joined with single spaces (specials appear as themselves, e.g. <unk>). */
+    @Override public String decode(int[] ids, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) sb.append(i == from ? "" : " ").append(words.get(ids[i]));
+        return sb.toString();
+    }
+
+    /** A space and the word: streamed tokens then read as words separated by spaces. */
+    @Override public byte[] tokenBytes(int id) { return (" " + words.get(id)).getBytes(java.nio.charset.StandardCharsets.UTF_8); }
 
     public String word(int id) { return words.get(id); }
 
