@@ -49,6 +49,16 @@ public final class Arena {
         return b;
     }
 
+    /**
+     * Lets go of every held array, so the garbage collector can take them back: an evaluation between steps then has
+     * the whole heap (a shakespeare-char step holds ~8 GB). The next step allocates afresh, as the first one did.
+     */
+    public void release() {
+        if (ACTIVE.get() == this) throw new IllegalStateException("cannot release an arena inside its open step");
+        buffers.clear();
+        buffers.trimToSize();
+    }
+
     /** Bytes handed out again from earlier steps / newly allocated, in the last (or current) step. */
     public long reusedBytes() { return reusedBytes; }
 

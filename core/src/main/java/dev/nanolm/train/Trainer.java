@@ -190,6 +190,7 @@ public final class Trainer {
                     logCount = 0;
                 }
                 if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters()) {
+                    arena.release(); // evaluation and sampling allocate their own arrays; the step's need not stay beside them
                     progress.clear();
                     evaluate(model, opt, rng, st);
                     writeSummary(model, st, Double.NaN, t0, stepMs, threads);

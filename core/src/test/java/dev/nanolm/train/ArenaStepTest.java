@@ -61,6 +61,23 @@ class ArenaStepTest {
     }
 
     @Test
+    void releaseLetsGoOfTheArraysAndTheNextStepAllocatesAfresh() {
+        Arena arena = new Arena();
+        float[] a1;
+        try (var s = arena.step()) { a1 = Tensor.zeros(6).data; }
+        assertEquals(1, arena.size());
+        try (var s = arena.step()) {
+            assertThrows(IllegalStateException.class, arena::release); // its arrays are in use
+        }
+        arena.release();
+        assertEquals(0, arena.size());
+        try (var s = arena.step()) {
+            assertNotSame(a1, Tensor.zeros(6).data);
+            assertEquals(4L * 6, arena.freshBytes());
+        }
+    }
+
+    @Test
     void parametersKeepTheirOwnGradients() {
         Tensor w = Tensor.zeros(4).requiresGrad(true); // made outside a step, as parameters are
         Arena arena = new Arena();
