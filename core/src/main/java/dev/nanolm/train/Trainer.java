@@ -346,7 +346,7 @@ public final class Trainer {
         s.put("wall_s", round((System.nanoTime() - t0) / 1e9));
         s.put("train_s", round(st.trainS()));
         if (st.stoppedBy != null) s.put("stopped_by", st.stoppedBy);
-        else s.remove("stopped_by"); // still training (a resumed run's summary held the old one)
+        else if (!tc.evalOnly()) s.remove("stopped_by"); // still training (a resumed run's summary held the old one)
         if (!stepMs.isEmpty()) {
             double med = Stats.median(stepMs);
             s.put("train_ms_per_iter_median", round(med));
