@@ -72,12 +72,16 @@ public final class CompareCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         new dev.nanolm.train.RunDir(dir).checkWritable(); // before minutes of evaluation
         PrintWriter err = spec.commandLine().getErr();
-        List<Comparison.Entry> entries = new ArrayList<>();
         List<String> names = names(runs);
+        // every run is checked before the first is measured: a bad one fails at once, not after minutes
+        List<Opened> opened = new ArrayList<>();
+        for (Path run : runs) opened.add(open(run));
+        List<Comparison.Entry> entries = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
-            err.printf("compare: %s ...%n", runs.get(i));
+            err.printf("compare: measuring %s ...%n", runs.get(i));
             err.flush();
-            entries.add(measure(names.get(i), runs.get(i)));
+            entries.add(measure(names.get(i), runs.get(i), opened.get(i)));
+            opened.set(i, null); // its model can go
         }
         String measured = String.format("Measured with each run's %s checkpoint; generation: %d tokens after the prompt `%s` (line-data runs: "
                 + "from the item start), seed %d, temperature 1, the model's KV-cache decoder where it has one; the median of %d timed "
@@ -93,18 +97,26 @@ public final class CompareCommand implements Callable<Integer> {
 
     private String prompt() { return prompt != null ? prompt : "\n"; }
 
-    /** One run's row: its summary (refused when unfinished), the whole val split's loss and the timed generation. */
-    private Comparison.Entry measure(String name, Path run) {
+    /** A run that can be compared: its checkpoint, its finished summary and the generation's start tokens. */
+    private record Opened(RunCheckpoint rc, Map<String, Object> summary, int[] start) {}
+
+    private Opened open(Path run) {
         RunCheckpoint rc = RunCheckpoint.open(run, which);
         Map<String, Object> summary = Comparison.finishedSummary(rc.run());
-        LmData data = rc.data().data();
-        double val = LossEval.fullSplit(rc.model(), data, LmData.Split.VAL, Integer.parseInt(EvalCommand.DEFAULT_BATCH));
-        double charsPerToken = data.charsPerTarget(LmData.Split.VAL);
         boolean items = rc.tokenizer() instanceof CharVocab v && v.hasBoundary();
         // line items start at the boundary token (window models: from an all-boundary window, so no prompt)
         int[] start = !items ? SampleCommand.encodePrompt(rc.tokenizer(), prompt())
                 : rc.model().predictsEveryPosition() ? new int[] {CharVocab.BOUNDARY} : new int[0];
-        return new Comparison.Entry(name, run, summary, val, charsPerToken, tokens, secondsToGenerate(rc.model(), start, tokens, seed));
+        return new Opened(rc, summary, start);
+    }
+
+    /** One run's row: its summary, the whole val split's loss and the timed generation. */
+    private Comparison.Entry measure(String name, Path run, Opened o) {
+        RunCheckpoint rc = o.rc();
+        LmData data = rc.data().data();
+        double val = LossEval.fullSplit(rc.model(), data, LmData.Split.VAL, Integer.parseInt(EvalCommand.DEFAULT_BATCH));
+        double charsPerToken = data.charsPerTarget(LmData.Split.VAL);
+        return new Comparison.Entry(name, run, o.summary(), val, charsPerToken, tokens, secondsToGenerate(rc.model(), o.start(), tokens, seed));
     }
 
     /**
