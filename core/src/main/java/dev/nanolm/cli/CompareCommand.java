@@ -30,10 +30,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare finished runs: model, parameters, tokenizer, steps, final train and val loss, the whole val split's",
-                "loss, perplexity and bits per character, the time to generate N tokens, tokens/s and training time, as a Markdown",
-                "table (stdout and DIR/compare.md), DIR/compare.csv and DIR/compare-val-loss.png (val loss by step and by",
-                "training seconds). For a fair comparison train each run with the same --max-time."})
+        description = {"Compare finished runs: model, parameters, tokenizer, steps, final train",
+                "and val loss, the whole val split's loss, perplexity and bits per character,",
+                "the time to generate N tokens, tokens/s and training time. The Markdown",
+                "table goes to stdout and DIR/compare.md, with DIR/compare.csv and",
+                "DIR/compare-val-loss.png (val loss by step and by training seconds).",
+                "For a fair comparison train each run with the same --max-time."})
 public final class CompareCommand implements Callable<Integer> {
     /**
      * Untimed generation before the timing, at least one pass and this many seconds: the JIT needs a few passes

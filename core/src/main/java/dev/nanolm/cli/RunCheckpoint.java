@@ -22,7 +22,8 @@ record RunCheckpoint(RunDir run, Checkpoint checkpoint, LanguageModel model, Tok
         RunDir rd = new RunDir(dir);
         if (!Files.isDirectory(dir)) throw new DataException("no run directory at " + dir, "pass the --out folder of a `nanolm train` run");
         Path ckPath = which.equals("best") ? rd.bestCheckpoint() : rd.lastCheckpoint();
-        if (!Files.exists(ckPath)) throw new DataException("no checkpoint at " + ckPath, "train first, or pass --checkpoint last");
+        if (!Files.exists(ckPath))
+            throw new DataException("no checkpoint at " + ckPath, which.equals("best") ? "train first, or pass --checkpoint last" : "train first");
         Checkpoint ck = Checkpoint.load(ckPath);
         if (ClassifierCheckpoint.TYPE.equals(ck.metadata().get("model_type")))
             throw new DataException(dir + " is a text-classifier run (`classify train`), not a language model",

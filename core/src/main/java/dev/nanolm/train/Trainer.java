@@ -201,6 +201,7 @@ public final class Trainer {
                     progress.clear();
                     evaluate(model, opt, rng, st);
                     writeSummary(model, st, Double.NaN, t0, stepMs, threads);
+                    timeUp = outOfTime(st); // spent during this evaluation: stop here, not one step and evaluation later
                 }
             }
         }
