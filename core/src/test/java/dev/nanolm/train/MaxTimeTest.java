@@ -22,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MaxTimeTest {
     static final int MAX_ITERS = 1_000_000; // minutes of steps: only the budget can end these runs in a test's time
 
-    static void train(Path run, String budget, boolean resume) {
+    static void train(Path run, String budget, boolean resume, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--preset", "names-mlp", "--data", names(), "--out", run.toString(),
                 "--n-hidden", "32", "--max-iters", Integer.toString(MAX_ITERS), "--eval-interval", "100000", "--log-interval", "100000",
                 "--eval-samples", "2", "--max-time", budget, "--threads", "1"));
         if (resume) args.add("--resume");
+        args.addAll(List.of(extra));
         StringWriter out = new StringWriter();
         assertEquals(0, NamesEndToEndTest.cli(out, args.toArray(String[]::new)), out.toString());
     }
@@ -86,6 +87,23 @@ class MaxTimeTest {
         assertEquals(first, all.subList(0, first.size()), "the first session's rows are kept");
         for (int i = 1; i < all.size(); i++) assertTrue(all.get(i) >= all.get(i - 1), "elapsed_s goes on across the resume: " + all);
         assertTrue(all.get(all.size() - 1) >= budget, all.toString());
+    }
+
+    @Test
+    void aBudgetSpentDuringAnEvaluationStopsAtThatStep(@TempDir Path tmp) throws Exception {
+        // whole-split evaluations (names: 180k training windows) take most of the time: the budget is likely spent in one
+        Path run = tmp.resolve("r");
+        train(run, "0.5", false, "--eval-interval", "20", "--eval-iters", "0");
+        List<Long> steps = new ArrayList<>();
+        List<Double> elapsed = elapsed(run);
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl")))
+            if (json.readTree(line).has("val_loss")) steps.add(json.readTree(line).get("step").asLong());
+        int n = steps.size();
+        assertEquals(iters(run), steps.get(n - 1));
+        // an evaluation whose losses were done past the budget must be the last: no step and evaluation after it
+        if (n >= 2) assertTrue(elapsed.get(n - 2) < 0.5, "trained on after the budget was spent at evaluation " + steps.get(n - 2)
+                + ": steps " + steps + ", elapsed_s " + elapsed);
     }
 
     @Test
