@@ -6,13 +6,10 @@ import static dev.nanolm.train.Stats.round;
 
 import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.ConfigException;
-import dev.nanolm.config.Settings;
-import dev.nanolm.data.DataException;
 import dev.nanolm.data.LmData;
 import dev.nanolm.eval.LossEval;
 import dev.nanolm.kernels.Parallel;
 import dev.nanolm.models.LanguageModel;
-import dev.nanolm.train.CheckpointIO;
 import dev.nanolm.train.RunDir;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +33,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "best|last", defaultValue = "best", description = "which checkpoint (default: ${DEFAULT-VALUE})")
     String which;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "examples per evaluation batch (default: ${DEFAULT-VALUE})")
+    /** Examples per evaluation batch unless --batch-size says otherwise (compare uses it too). */
+    static final String DEFAULT_BATCH = "64";
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = DEFAULT_BATCH, description = "examples per evaluation batch (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--tokenizer", paramLabel = "SPEC", description = "optional: must be the run's tokenizer (char, word, byte, bpe:<file>, tiktoken:<encoding>), which is always the one used")
@@ -58,11 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         RunDir rd = rc.run();
         Checkpoint ck = rc.checkpoint();
         LanguageModel model = rc.model();
-        @SuppressWarnings("unchecked")
-        Map<String, String> saved = (Map<String, String>) rd.readJson(rd.config()).get("settings");
-        LoadedData ld = LoadedData.load(Settings.fromMap(saved), rc.tokenizer(), run);
-        if (!CheckpointIO.sameTokenizer(ck, ld.data().tokenizer()))
-            throw new DataException("the run's dataset no longer gives the checkpoint's vocabulary", "evaluate with the data the run was trained on");
+        LoadedData ld = rc.data();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         double val = LossEval.fullSplit(model, ld.data(), LmData.Split.VAL, batch);
@@ -73,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
         s.put("eval_val_loss", round(val));
         s.put("val_perplexity", round(Math.exp(val)));
         // total loss over the split / its characters: token-level and character-level models compare fairly
-        double charsPerToken = ld.data().charsPerTarget(LmData.Split.VAL), bpc = val / Math.log(2) / charsPerToken;
+        double charsPerToken = ld.data().charsPerTarget(LmData.Split.VAL), bpc = LossEval.bitsPerChar(val, charsPerToken);
         s.put("val_bits_per_char", round(bpc));
         if (charsPerToken != 1.0) s.put("val_chars_per_token", round(charsPerToken));
         out.printf("val loss %.4f over the whole split (%d examples), perplexity %.3f, %.4f bits per character%s%n",

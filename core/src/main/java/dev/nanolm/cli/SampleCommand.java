@@ -112,15 +112,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private void sampleText(Tokenizer vocab, Sampler sampler, Sampler.Options opts, Rng rng, PrintWriter out) {
         String p = prompt != null ? prompt : "\n";
-        if (p.isEmpty()) throw new ConfigException("--prompt is empty", "give at least one character, e.g. --prompt 'ROMEO:'");
-        int[] promptIds;
-        try {
-            promptIds = vocab.encode(p);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("the prompt has " + e.getMessage(), vocab instanceof CharVocab ? "use only characters the model was trained on"
-                    : "use words and characters that occur in the training text (a compacted vocabulary holds only its tokens)");
-        }
-        if (promptIds.length == 0) throw new ConfigException("the prompt encodes to no tokens", "give a longer --prompt");
+        int[] promptIds = encodePrompt(vocab, p);
         int n = numSamples != null ? numSamples : 1;
         long t0 = System.nanoTime(), made = 0;
         for (int i = 0; i < n; i++) {
@@ -139,6 +131,20 @@ public final class SampleCommand implements Callable<Integer> {
         double s = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getErr().printf("(%d %s in %.2f s: %.0f tokens/s)%n", made, vocab instanceof CharVocab ? "characters" : vocab.name() + " tokens", s, made / s);
         spec.commandLine().getErr().flush();
+    }
+
+    /** --prompt as token ids of a text model's tokenizer; an empty prompt or one the vocabulary cannot encode is a usage error. */
+    static int[] encodePrompt(Tokenizer vocab, String p) {
+        if (p.isEmpty()) throw new ConfigException("--prompt is empty", "give at least one character, e.g. --prompt 'ROMEO:'");
+        int[] promptIds;
+        try {
+            promptIds = vocab.encode(p);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("the prompt has " + e.getMessage(), vocab instanceof CharVocab ? "use only characters the model was trained on"
+                    : "use words and characters that occur in the training text (a compacted vocabulary holds only its tokens)");
+        }
+        if (promptIds.length == 0) throw new ConfigException("the prompt encodes to no tokens", "give a longer --prompt");
+        return promptIds;
     }
 
     /** The run's dataset splits, to mark samples; empty (with a note) when the dataset cannot be found. */

@@ -49,6 +49,7 @@ public final class Keys {
         k("batch-size", "32", "examples per step (0 = the whole training split)");
         k("grad-accum", "1", "micro-batches per optimizer step (gradient accumulation)");
         k("max-iters", "200000", "training steps");
+        k("max-time", "0", "training-time budget (seconds, or 90s, 10m, 1h; 0 = off): stop at the first step after it (steps and evaluations count, summed over resumes); the lr schedule still runs over max-iters / lr-decay-iters");
         k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
         k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
         k("log-interval", "1000", "steps between log lines");

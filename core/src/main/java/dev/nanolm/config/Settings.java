@@ -63,6 +63,21 @@ public final class Settings {
         }
     }
 
+    /** A duration in seconds: a number of seconds, or with a unit, 90s, 10m, 1.5h (for --max-time). */
+    public double seconds(String key) {
+        String v = str(key).toLowerCase();
+        double unit = v.endsWith("h") ? 3600 : v.endsWith("m") ? 60 : 1;
+        String n = v.endsWith("h") || v.endsWith("m") || v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
+        try {
+            double d = Double.parseDouble(n.trim()) * unit;
+            if (!Double.isFinite(d) || n.trim().isEmpty()) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--" + key + " must be a duration (seconds, or with a unit: 90s, 10m, 1h), got '" + v + "'",
+                    "for example --" + key + " 10m");
+        }
+    }
+
     public boolean bool(String key) {
         String v = str(key).toLowerCase();
         if (v.equals("true") || v.equals("yes") || v.equals("1")) return true;

@@ -57,5 +57,13 @@ public final class LossEval {
         return total / batches;
     }
 
+    /**
+     * Bits per character from a mean loss in nats per token and the split's characters per token: the split's
+     * total loss over its characters, so character- and token-level models compare fairly.
+     */
+    public static double bitsPerChar(double natsPerToken, double charsPerToken) {
+        return natsPerToken / charsPerToken / Math.log(2);
+    }
+
     private LossEval() {}
 }

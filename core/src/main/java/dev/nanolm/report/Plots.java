@@ -7,9 +7,13 @@ import dev.nanolm.checkpoint.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -169,6 +173,22 @@ public final class Plots {
             Path s = png.resolveSibling(name.substring(0, name.length() - 4) + ".svg");
             AtomicFiles.write(s, out -> VectorGraphicsEncoder.saveVectorGraphic(c, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
         }
+    }
+
+    /** Charts side by side in one PNG (e.g. the same curves by step and by time), written atomically. */
+    public static void writePanels(Path png, List<XYChart> charts) throws IOException {
+        List<BufferedImage> images = new ArrayList<>();
+        for (XYChart c : charts) images.add(BitmapEncoder.getBufferedImage(c));
+        int w = 0, h = 0;
+        for (BufferedImage i : images) { w += i.getWidth(); h = Math.max(h, i.getHeight()); }
+        BufferedImage all = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage i : images) { g.drawImage(i, x, 0, null); x += i.getWidth(); }
+        g.dispose();
+        AtomicFiles.write(png, out -> ImageIO.write(all, "png", out));
     }
 
     private static XYChart base(String title, String xLabel, String yLabel, int width) {

@@ -68,9 +68,9 @@ public final class SweepReport {
         return sb.toString();
     }
 
-    private static String cell(double v) { return Double.isNaN(v) ? "" : Double.toString(v); }
+    static String cell(double v) { return Double.isNaN(v) ? "" : Double.toString(v); }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
@@ -99,7 +99,7 @@ public final class SweepReport {
         return sb.toString();
     }
 
-    private static String f4(double v) { return Double.isNaN(v) ? "" : String.format("%.4f", v); }
+    static String f4(double v) { return Double.isNaN(v) ? "" : String.format("%.4f", v); }
 
     /** sweep.png/.svg; false when no run has a curve yet. */
     static boolean plot(Path dir, List<Row> rows, Row best) throws IOException {

@@ -1,6 +1,7 @@
 // The training loop for every language model (nanoGPT's train.py shape): minibatches with gradient
 // accumulation, AdamW or SGD on a schedule, gradient clipping, periodic evaluation, checkpoints (last and
-// best), samples, metrics and summary in the run directory, bit-identical resume.
+// best), samples, metrics and summary in the run directory, bit-identical resume; stops at max-iters or
+// at the max-time budget of training seconds.
 package dev.nanolm.train;
 
 import static dev.nanolm.train.Stats.round;
@@ -90,6 +91,8 @@ public final class Trainer {
             st.step = Long.parseLong(ck.requireMeta("step"));
             st.bestVal = Double.parseDouble(ck.requireMeta("best_val_loss"));
             st.bestStep = Long.parseLong(ck.requireMeta("best_step"));
+            String spent = ck.metadata().get("train_s"); // absent in checkpoints from before --max-time
+            if (spent != null) st.trainedBefore = Double.parseDouble(spent);
             // a kill after this checkpoint left log lines (maybe half a line) for steps the resumed run will redo:
             // drop them, so the logs read as if the run had never stopped (--eval-only redoes nothing: kept)
             if (!tc.evalOnly()) {
@@ -98,6 +101,7 @@ public final class Trainer {
             }
             log.printf("resuming %s from step %d (best val loss %.4f at step %d)%n", run.dir, st.step, st.bestVal, st.bestStep);
             if (st.step >= tc.maxIters()) log.printf("the run already has %d steps (--max-iters %d): nothing to train%n", st.step, tc.maxIters());
+            else if (outOfTime(st)) log.printf("the run already trained %.1f s (--max-time %s): nothing to train%n", st.trainS(), settings.str("max-time"));
         }
         run.writeJson(run.config(), configJson(threads, model.numParams()));
         log.printf("model %s: %,d parameters, vocab %d, block %d | data %s %s | kernels %s, %d threads%n",
@@ -114,6 +118,7 @@ public final class Trainer {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", 0);
             row.put("val_loss", round(init));
+            row.put("elapsed_s", 0.0);
             run.appendMetric(row);
             // what the untrained model writes, and what the val text really says after the prompt (for the report)
             writeSample(model, 0);
@@ -123,6 +128,7 @@ public final class Trainer {
         }
 
         long t0 = System.nanoTime();
+        st.clockStart = t0;
         List<Double> stepMs = new ArrayList<>();
         if (model.countsOnly()) {
             LineData ld = (LineData) data;
@@ -139,7 +145,8 @@ public final class Trainer {
             int logCount = 0;
             float invAccum = 1f / tc.gradAccum();
             int skipped = 0;
-            while (st.step < tc.maxIters()) {
+            boolean timeUp = outOfTime(st);
+            while (st.step < tc.maxIters() && !timeUp) {
                 long s0 = System.nanoTime();
                 float lr = schedule.lr(st.step);
                 float lossSum = 0;
@@ -189,17 +196,22 @@ public final class Trainer {
                     logLoss = 0;
                     logCount = 0;
                 }
-                if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters()) {
+                timeUp = outOfTime(st); // checked at step boundaries only: the last step is finished, then evaluated
+                if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters() || timeUp) {
                     arena.release(); // evaluation and sampling allocate their own arrays; the step's need not stay beside them
                     progress.clear();
                     evaluate(model, opt, rng, st);
                     writeSummary(model, st, Double.NaN, t0, stepMs, threads);
+                    timeUp = outOfTime(st); // spent during this evaluation: stop here, not one step and evaluation later
                 }
             }
         }
+        st.stopClock(); // the test-split losses below are reporting, not training
         progress.clear();
         double testLoss = data.has(Split.TEST) ? LossEval.fullSplit(model, data, Split.TEST, evalBatch()) : Double.NaN;
         double testAtBest = testAtBest(st);
+        st.stoppedBy = st.step >= tc.maxIters() ? "max_iters" : "max_time";
+        if (st.stoppedBy.equals("max_time")) log.printf("stopped at step %d of %d: the --max-time budget (%s) is spent%n", st.step, tc.maxIters(), settings.str("max-time"));
         log.printf("done: train %.4f, val %.4f (best %.4f at step %d)%s%s, %.1f s%n", st.lastTrain, st.lastVal, st.bestVal, st.bestStep,
                 Double.isNaN(testLoss) ? "" : String.format(", test %.4f", testLoss),
                 Double.isNaN(testAtBest) ? "" : String.format(" (%.4f with the best checkpoint)", testAtBest), (System.nanoTime() - t0) / 1e9);
@@ -242,7 +254,17 @@ public final class Trainer {
         long step;
         double bestVal = Double.POSITIVE_INFINITY, lastTrain = Double.NaN, lastVal = Double.NaN;
         long bestStep = -1;
+        double trainedBefore; // training seconds of the sessions before a resume (the checkpoint's train_s)
+        long clockStart = -1; // System.nanoTime() when this session's training loop began; -1 before it
+        String stoppedBy; // max_iters or max_time once the loop has ended
+
+        /** Training seconds so far: steps and evaluations of every session (not loading, not the step-0 evaluation). */
+        double trainS() { return trainedBefore + (clockStart < 0 ? 0 : (System.nanoTime() - clockStart) / 1e9); }
+
+        void stopClock() { trainedBefore = trainS(); clockStart = -1; }
     }
+
+    private boolean outOfTime(RunState st) { return tc.maxTimeS() > 0 && st.trainS() >= tc.maxTimeS(); }
 
     /** l2 * mean(W^2) summed over the weight matrices, as makemore part 1's 0.01*(W**2).mean(). */
     private static Tensor l2Penalty(List<Parameter> params, float l2) {
@@ -273,6 +295,7 @@ public final class Trainer {
         row.put("step", st.step);
         row.put("train_loss", round(st.lastTrain));
         row.put("val_loss", round(st.lastVal));
+        row.put("elapsed_s", round(st.trainS())); // val curves by wall time (compare)
         run.appendMetric(row);
         dev.nanolm.report.RunPlots.update(run.dir, log); // redraws plots/loss.png and .svg from metrics.jsonl
     }
@@ -302,6 +325,7 @@ public final class Trainer {
         meta.put("step", Long.toString(st.step));
         meta.put("best_val_loss", Double.toString(st.bestVal));
         meta.put("best_step", Long.toString(st.bestStep));
+        meta.put("train_s", Double.toString(st.trainS()));
         meta.put("settings", Json.compact(settings.asMap()));
         meta.put("dataset", dataRef.name());
         meta.put("dataset_sha256", dataRef.sha256());
@@ -322,6 +346,9 @@ public final class Trainer {
         if (st.bestStep >= 0) { s.put("best_val_loss", round(st.bestVal)); s.put("best_step", st.bestStep); }
         if (!Double.isNaN(testLoss)) s.put("test_loss", round(testLoss));
         s.put("wall_s", round((System.nanoTime() - t0) / 1e9));
+        s.put("train_s", round(st.trainS()));
+        if (st.stoppedBy != null) s.put("stopped_by", st.stoppedBy);
+        else if (!tc.evalOnly()) s.remove("stopped_by"); // still training (a resumed run's summary held the old one)
         if (!stepMs.isEmpty()) {
             double med = Stats.median(stepMs);
             s.put("train_ms_per_iter_median", round(med));

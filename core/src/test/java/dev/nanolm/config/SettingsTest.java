@@ -37,4 +37,15 @@ class SettingsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> s.integer("max-iters"));
         assertTrue(e.getMessage().contains("--max-iters"));
     }
+
+    @Test
+    void durationsTakeSecondsOrAUnit() {
+        Settings s = Settings.defaults();
+        String[][] cases = {{"0", "0"}, {"2.5", "2.5"}, {"90s", "90"}, {"10m", "600"}, {"1.5h", "5400"}, {" 1H ", "3600"}};
+        for (String[] c : cases) assertEquals(Double.parseDouble(c[1]), s.set("max-time", c[0]).seconds("max-time"), 1e-9, c[0]);
+        for (String bad : new String[] {"soon", "m", "10 min", "NaNs", ""}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> s.set("max-time", bad).seconds("max-time"), bad);
+            assertTrue(e.getMessage().contains("--max-time"), e.getMessage());
+        }
+    }
 }

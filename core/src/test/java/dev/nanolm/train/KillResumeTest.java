@@ -102,9 +102,9 @@ class KillResumeTest {
                 Checkpoint.load(run.resolve("checkpoints/best.safetensors")).metadata().get("tensors_sha256"), what + ": best weights");
     }
 
-    /** metrics.jsonl without the wall-clock field. */
+    /** metrics.jsonl without the wall-clock fields. */
     static List<String> losses(Path run) throws Exception {
-        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> l.replaceAll(",\"ms\":[0-9.Ee-]+", "")).toList();
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> l.replaceAll(",\"(ms|elapsed_s)\":[0-9.Ee-]+", "")).toList();
     }
 
     /** Waits until the run's first checkpoint exists; returns System.nanoTime() then. */

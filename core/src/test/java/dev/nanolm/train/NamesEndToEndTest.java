@@ -148,9 +148,9 @@ public class NamesEndToEndTest {
         assertEquals(0, cli(new StringWriter(), concat(args, new String[] {"--overwrite"})));
     }
 
-    /** Drops the wall-clock field ms from metric lines. */
+    /** Drops the wall-clock fields (ms, elapsed_s) from metric lines. */
     static List<String> strip(List<String> lines) {
-        return lines.stream().map(l -> l.replaceAll(",\"ms\":[0-9.Ee-]+", "")).toList();
+        return lines.stream().map(l -> l.replaceAll(",\"(ms|elapsed_s)\":[0-9.Ee-]+", "")).toList();
     }
 
     public static String[] concat(String[] a, String[] b) {
