@@ -68,6 +68,7 @@ public final class ClassifyTrainer {
         model.train(true);
         List<Parameter> params = model.parameters();
         AdamW opt = new AdamW(params, s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
+        TrainStep stepper = new TrainStep(model, opt, s.number("grad-clip"));
         int[] sample = new int[SAMPLE_SIZE];
         Rng sr = new Rng(SAMPLE_SEED);
         for (int i = 0; i < SAMPLE_SIZE; i++) sample[i] = sr.nextInt(te.size());
@@ -91,29 +92,15 @@ public final class ClassifyTrainer {
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long e0 = System.nanoTime();
             double evalNs = 0;
-            int[] order = epochOrder(tr, rng, B);
+            int[] order = EpochOrder.of(tr, rng, B, s.bool("bucket"));
             double lossSum = 0;
             long seen = 0, correct = 0;
             int nextEval = 1;
             for (int bi = 0; bi < nb; bi++) {
                 Batches.Batch b = tr.batch(order, bi * B, Math.min(N, (bi + 1) * B));
-                float loss;
-                try (var st = arena.step()) { // this step's activations and gradients reuse the last step's arrays
-                    opt.zeroGrad();
-                    Tensor logits = model.logits(b.ids(), b.lengths(), b.B(), b.T(), rng);
-                    Tensor l = Ops.crossEntropy(logits, b.labels());
-                    Tape.backward(l);
-                    loss = l.item();
-                    int C = logits.dim(1);
-                    for (int r = 0; r < b.B(); r++) {
-                        int arg = 0;
-                        for (int c = 1; c < C; c++) if (logits.data[r * C + c] > logits.data[r * C + arg]) arg = c;
-                        if (arg == b.labels()[r]) correct++;
-                    }
-                    if (!Float.isFinite(loss)) throw new NonFiniteLossException(step + 1, opt.lr());
-                    if (s.number("grad-clip") > 0) GradClip.clipGlobalNorm(params, s.number("grad-clip"));
-                    opt.step();
-                }
+                TrainStep.Result r = stepper.run(b, rng);
+                float loss = r.loss();
+                correct += r.correct();
                 step++;
                 lossSum += loss * b.B();
                 seen += b.B();
@@ -188,35 +175,6 @@ public final class ClassifyTrainer {
         run.writeJson(run.summary(), sum);
         log.printf("done: test accuracy %.4f (best %.4f at epoch %.2f), %.1f s%n", last.accuracy(), best, bestEpoch, (System.nanoTime() - t0) / 1e9);
         return sum;
-    }
-
-    /**
-     * This epoch's row order: a shuffle with the run's RNG. With --bucket, the shuffled rows are cut into pools of 50
-     * batches, each pool sorted by length and cut into batches, and the batches shuffled: every row is still seen once
-     * per epoch in a random batch of similar lengths, with far less padding.
-     */
-    private int[] epochOrder(Batches.Encoded tr, Rng rng, int B) {
-        int N = tr.size();
-        int[] order = new int[N];
-        for (int i = 0; i < N; i++) order[i] = i;
-        rng.shuffle(order);
-        if (!s.bool("bucket")) return order;
-        int pool = 50 * B;
-        for (int from = 0; from < N; from += pool) {
-            int to = Math.min(N, from + pool);
-            Integer[] chunk = new Integer[to - from];
-            for (int i = from; i < to; i++) chunk[i - from] = order[i];
-            java.util.Arrays.sort(chunk, java.util.Comparator.comparingInt(i -> tr.tokens()[i].length));
-            for (int i = from; i < to; i++) order[i] = chunk[i - from];
-        }
-        int nb = (N + B - 1) / B;
-        int[] batchOrder = new int[nb];
-        for (int i = 0; i < nb; i++) batchOrder[i] = i;
-        rng.shuffle(batchOrder);
-        int[] out = new int[N];
-        int k = 0;
-        for (int bi : batchOrder) for (int i = bi * B; i < Math.min(N, (bi + 1) * B); i++) out[k++] = order[i];
-        return out;
     }
 
     private Map<String, Object> configJson(ClassifierConfig cfg, WordVocab vocab, int threads, long params) {
