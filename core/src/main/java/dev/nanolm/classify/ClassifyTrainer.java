@@ -98,7 +98,7 @@ public final class ClassifyTrainer {
                         + "train %d rows, test %d rows, %d classes %s | mean length %.1f tokens | %d batches of %d per epoch | kernels %s, %d threads%n",
                 cfg.cell(), model.numParams(), vocab.size(), s.integer("min-count"), 100 * vocab.unknownShare(data.train().texts()),
                 tr.size(), te.size(), classes.size(), classes, tr.meanLength(), nb, B, Kernels.get().name(), threads);
-        log.printf("vocabulary and encoding took %.1f s; heap in use %d MB of %d MB%n", (System.nanoTime() - t0) / 1e9,
+        log.printf("vocabulary, encoding and set-up took %.1f s; heap in use %d MB of %d MB%n", (System.nanoTime() - t0) / 1e9,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20);
 
         Evaluator.Result lastEval = null;

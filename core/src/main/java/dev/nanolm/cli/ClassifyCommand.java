@@ -93,14 +93,16 @@ public final class ClassifyCommand implements Runnable {
     static Map<String, Object> trainInto(Settings s, Path dir, boolean resume, boolean overwrite, PrintStream log) {
         RunDir run = new RunDir(dir);
         run.checkWritable();
+        long t0 = System.nanoTime();
         ClassifyData d = ClassifyData.load(s);
+        String readIn = String.format("read %,d train and %,d test rows in %.1f s", d.train().size(), d.test().size(), (System.nanoTime() - t0) / 1e9);
         if (!resume && run.hasRun()) {
             if (!overwrite) throw new ConfigException("--out " + dir + " already holds a run",
                     "continue it with --resume, replace it with --overwrite, or choose another --out");
             run.clear();
         }
         run.create();
-        log.println("run directory: " + dir);
+        log.println("run directory: " + dir + " | " + readIn);
         return new ClassifyTrainer(s, d, run, log).train(resume);
     }
 
