@@ -19,9 +19,9 @@ public final class ClassifierCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a loaded checkpoint gives back: the model (eval mode), its vocabulary and classes, and the metadata. */
-    public record Loaded(RnnClassifier model, WordVocab vocab, List<String> classes, Map<String, String> meta) {}
+    public record Loaded(TextClassifier model, WordVocab vocab, List<String> classes, Map<String, String> meta) {}
 
-    public static void save(Path file, RnnClassifier model, Optimizer opt, WordVocab vocab, List<String> classes,
+    public static void save(Path file, TextClassifier model, Optimizer opt, WordVocab vocab, List<String> classes,
                             Map<String, String> extra) {
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
         LinkedHashMap<String, String> meta = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ public final class ClassifierCheckpoint {
         if (vocab.size() != cfg.vocabSize() || classes.size() != cfg.numClasses())
             throw new CheckpointException("the checkpoint's vocabulary (" + vocab.size() + ") or classes (" + classes.size()
                     + ") do not match its model config", "the file was edited or damaged; retrain");
-        RnnClassifier model = new RnnClassifier(cfg, new Rng(0));
+        TextClassifier model = TextClassifier.create(cfg, new Rng(0));
         LinkedHashMap<String, Tensor> state = new LinkedHashMap<>();
         ck.tensors().forEach((k, v) -> { if (!k.startsWith(Checkpoint.OPTIM_PREFIX)) state.put(k, v); });
         try {
@@ -82,7 +82,7 @@ public final class ClassifierCheckpoint {
      * For --resume: loads file into model and opt (weights, Adam moments and step count) after checking that it holds
      * the same network, vocabulary and classes as this run (the same data and settings); returns its metadata.
      */
-    static Map<String, String> restore(Path file, RnnClassifier model, Optimizer opt, WordVocab vocab, List<String> classes) {
+    static Map<String, String> restore(Path file, TextClassifier model, Optimizer opt, WordVocab vocab, List<String> classes) {
         Checkpoint raw = Checkpoint.load(file);
         Loaded ck = of(raw, file);
         if (!ck.model().cfg.equals(model.cfg) || !ck.vocab().equals(vocab) || !ck.classes().equals(classes))

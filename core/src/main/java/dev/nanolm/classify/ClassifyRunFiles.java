@@ -68,7 +68,7 @@ final class ClassifyRunFiles {
         return acc;
     }
 
-    static Map<String, Object> summary(ClassifyData data, RnnClassifier model, WordVocab vocab, int epochs, ClassifyProgress p,
+    static Map<String, Object> summary(ClassifyData data, TextClassifier model, WordVocab vocab, int epochs, ClassifyProgress p,
                                        Evaluator.Result last, int[] labels, int[] allTest, int[] sample, List<String> classes,
                                        double wallS, int threads) {
         Scores sc = new Scores(labels, last.predicted(), classes);

@@ -47,7 +47,7 @@ public final class ClassifyTrainer {
         if (s.integer("min-count") < 0) throw new ConfigException("--min-count must be >= 0, got " + s.integer("min-count"), "use --min-count 25");
         if (!(s.number("learning-rate") > 0)) throw new ConfigException("--learning-rate must be positive", "use --learning-rate 1e-3");
         new ClassifierConfig(s.str("model"), 10, s.integer("n-embd"), s.integer("n-hidden"), s.integer("n-layer"), s.bool("bidirectional"),
-                s.number("dropout"), s.str("aggregation"), s.bool("concat-last"), s.bool("mean-includes-padding"), 2);
+                s.number("dropout"), s.str("aggregation"), s.bool("concat-last"), s.bool("mean-includes-padding"), 2, s.integer("ngram-buckets"));
         s.bool("bucket");
     }
 
@@ -62,7 +62,7 @@ public final class ClassifyTrainer {
         List<String> classes = data.train().classes();
         ClassifierConfig cfg = ClassifierConfig.from(s, vocab.size(), classes.size());
         Rng rng = new Rng(s.longValue("seed")); // one RNG: initial weights, then each epoch's shuffle and the dropout masks
-        RnnClassifier model = new RnnClassifier(cfg, rng);
+        TextClassifier model = TextClassifier.create(cfg, rng);
         model.train(true);
         AdamW opt = new AdamW(model.parameters(), s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
         TrainStep stepper = new TrainStep(model, opt, s.number("grad-clip"));

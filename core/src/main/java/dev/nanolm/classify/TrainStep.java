@@ -17,14 +17,14 @@ public final class TrainStep {
     /** A step's mean loss over the batch and how many of its rows the model got right (before the update). */
     public record Result(float loss, int correct) {}
 
-    private final RnnClassifier model;
+    private final TextClassifier model;
     private final AdamW opt;
     private final List<Parameter> params;
     private final float gradClip;
     private final Arena arena = new Arena();
     private long steps;
 
-    public TrainStep(RnnClassifier model, AdamW opt, float gradClip) {
+    public TrainStep(TextClassifier model, AdamW opt, float gradClip) {
         this.model = model;
         this.opt = opt;
         this.params = model.parameters();
