@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Text classification with recurrent networks (rnn, gru, lstm): train, eval, predict.",
+        description = "Text classification with recurrent networks (rnn, gru, lstm) or a bag of n-grams (bow): train, eval, predict.",
         subcommands = {ClassifyCommand.Train.class, ClassifyEval.class, ClassifyPredict.class})
 public final class ClassifyCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -51,7 +51,7 @@ public final class ClassifyCommand implements Runnable {
     static final class Train implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn (the default), agnews-gru, agnews-lstm, agnews-best (see `nanolm presets`)")
+        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn (the default), agnews-gru, agnews-lstm, agnews-best, agnews-bow (see `nanolm presets`)")
         String preset;
 
         @Option(names = "--data", paramLabel = "NAME|PATH", description = "ag_news, or a CSV/TSV file (--label-col, --text-cols, --test-data)")
