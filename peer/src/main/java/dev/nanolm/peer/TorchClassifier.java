@@ -66,16 +66,19 @@ public final class TorchClassifier {
             lens = new int[B];
             java.util.Arrays.fill(lens, T);
         }
-        NDArray x = TorchRef.embedding(leaves.get(0), Torch.indices(m, ids, B, T)); // (B,T,E)
+        // inputs are made in the parameters' current manager (the open scope, if any): an op's output belongs to its
+        // first input's manager, so arrays made in m would keep the whole step's graph alive in m
+        NDManager cur = leaves.get(0).getManager();
+        NDArray x = TorchRef.embedding(leaves.get(0), Torch.indices(cur, ids, B, T)); // (B,T,E)
         NDList rp = new NDList();
         for (int i = 1; i < n - 4; i++) rp.add(leaves.get(i));
-        NDArray h0 = m.zeros(Torch.shapeOf(new int[] {L, B, H}));
+        NDArray h0 = cur.zeros(Torch.shapeOf(new int[] {L, B, H}));
         NDArrayEx ex = x.getNDArrayInternal();
         float drop = training ? cfg.dropout() : 0f;
         NDArray out = switch (cfg.cell()) { // (B,T,H)
             case "rnn" -> ex.rnn(x, h0, rp, true, L, RNN.Activation.TANH, drop, training, false, true).get(0);
             case "gru" -> ex.gru(x, h0, rp, true, L, drop, training, false, true).get(0);
-            default -> ex.lstm(x, new NDList(h0, m.zeros(h0.getShape())), rp, true, L, drop, training, false, true).get(0);
+            default -> ex.lstm(x, new NDList(h0, cur.zeros(h0.getShape())), rp, true, L, drop, training, false, true).get(0);
         };
         float[] meanMask = new float[B * T], lastMask = new float[B * T], maxPenalty = new float[B * T];
         for (int b = 0; b < B; b++)
@@ -85,15 +88,15 @@ public final class TorchClassifier {
                 maxPenalty[b * T + t] = t < lens[b] ? 0f : -1e9f;
             }
         NDArray agg = cfg.aggregation().equals("mean") // (B,H)
-                ? out.mul(column(meanMask, B, T)).sum(new int[] {1})
-                : out.add(column(maxPenalty, B, T)).max(new int[] {1});
-        if (cfg.concatLast()) agg = agg.concat(out.mul(column(lastMask, B, T)).sum(new int[] {1}), 1); // (B,2H)
+                ? out.mul(column(cur, meanMask, B, T)).sum(new int[] {1})
+                : out.add(column(cur, maxPenalty, B, T)).max(new int[] {1});
+        if (cfg.concatLast()) agg = agg.concat(out.mul(column(cur, lastMask, B, T)).sum(new int[] {1}), 1); // (B,2H)
         NDArray h = TorchRef.linear(agg.tanh(), leaves.get(n - 4), leaves.get(n - 3)); // (B,H)
         if (training && cfg.dropout() > 0) h = JniUtils.dropout((PtNDArray) h, cfg.dropout(), true);
         return TorchRef.linear(h.tanh(), leaves.get(n - 2), leaves.get(n - 1)); // (B,classes)
     }
 
-    private NDArray column(float[] v, int B, int T) { return m.create(v, Torch.shapeOf(new int[] {B, T, 1})); }
+    private static NDArray column(NDManager cur, float[] v, int B, int T) { return cur.create(v, Torch.shapeOf(new int[] {B, T, 1})); }
 
     /** Mean cross-entropy of logits against labels. */
     public static NDArray loss(NDArray logits, int[] labels) { return TorchRef.crossEntropy(logits, labels, -1); }
