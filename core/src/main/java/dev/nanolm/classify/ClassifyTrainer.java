@@ -74,25 +74,9 @@ public final class ClassifyTrainer {
         int N = tr.size(), nb = (N + B - 1) / B;
         int evalsPerEpoch = Math.max(1, Math.min(nb, s.integer("evals-per-epoch")));
 
-        ClassifyProgress p = new ClassifyProgress();
-        long[] rngAtCheckpoint = null;
-        if (resume) {
-            if (!Files.exists(run.lastCheckpoint()))
-                throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist", "start a new run without --resume");
-            long[][] now = new long[1][];
-            p = ClassifyProgress.fromMeta(ClassifierCheckpoint.restore(run.lastCheckpoint(), model, opt, vocab, classes), now);
-            rngAtCheckpoint = now[0];
-            stepper.setSteps(p.step);
-            // a kill after this checkpoint left metrics rows (maybe half a line) that the resumed run redoes: drop them
-            run.truncateJsonl(run.metrics(), p.step);
-            if (p.batch >= nb) { // the checkpoint ended an epoch: the next one starts with a fresh shuffle
-                p.epoch++;
-                p.batch = 0;
-                rng.setState(rngAtCheckpoint);
-            }
-            log.printf("resuming %s at epoch %d, batch %d of %d (step %d; best test accuracy %.4f at epoch %.2f)%n",
-                    run.dir, p.epoch, p.batch, nb, p.step, p.best, p.bestEpoch);
-        }
+        long[][] rngAtCheckpoint = new long[1][];
+        ClassifyProgress p = resume ? resumeFrom(model, opt, vocab, classes, rng, nb, rngAtCheckpoint) : new ClassifyProgress();
+        stepper.setSteps(p.step);
         run.writeJson(run.config(), ClassifyRunFiles.configJson(s, data, cfg, vocab, threads, model.numParams()));
         log.printf("classifier %s: %,d parameters | vocabulary %d words (min-count %d; %.1f%% of train tokens unknown) | "
                         + "train %d rows, test %d rows, %d classes %s | mean length %.1f tokens | %d batches of %d per epoch | kernels %s, %d threads%n",
@@ -112,7 +96,7 @@ public final class ClassifyTrainer {
             if (midEpoch) rng.setState(p.rngAtEpochStart);
             else p.rngAtEpochStart = rng.state();
             int[] order = EpochOrder.of(tr, rng, B, s.bool("bucket"));
-            if (midEpoch) rng.setState(rngAtCheckpoint);
+            if (midEpoch) rng.setState(rngAtCheckpoint[0]);
             for (int bi = p.batch; bi < nb; bi++) {
                 Batches.Batch b = tr.batch(order, bi * B, Math.min(N, (bi + 1) * B));
                 running.add(stepper.run(b, rng), b.B());
@@ -157,6 +141,26 @@ public final class ClassifyTrainer {
         run.writeJson(run.summary(), sum);
         log.printf("done: test accuracy %.4f (best %.4f at epoch %.2f), %.1f s%n", last.accuracy(), p.best, p.bestEpoch, (System.nanoTime() - t0) / 1e9);
         return sum;
+    }
+
+    /**
+     * Loads checkpoints/last into model and opt and returns the run's progress; rngNow[0] gets the RNG state at the
+     * checkpoint. A checkpoint that ended an epoch moves on to the next one (a fresh shuffle from that state).
+     */
+    private ClassifyProgress resumeFrom(TextClassifier model, AdamW opt, WordVocab vocab, List<String> classes, Rng rng, int nb, long[][] rngNow) {
+        if (!Files.exists(run.lastCheckpoint()))
+            throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist", "start a new run without --resume");
+        ClassifyProgress p = ClassifyProgress.fromMeta(ClassifierCheckpoint.restore(run.lastCheckpoint(), model, opt, vocab, classes), rngNow);
+        // a kill after this checkpoint left metrics rows (maybe half a line) that the resumed run redoes: drop them
+        run.truncateJsonl(run.metrics(), p.step);
+        if (p.batch >= nb) {
+            p.epoch++;
+            p.batch = 0;
+            rng.setState(rngNow[0]);
+        }
+        log.printf("resuming %s at epoch %d, batch %d of %d (step %d; best test accuracy %.4f at epoch %.2f)%n",
+                run.dir, p.epoch, p.batch, nb, p.step, p.best, p.bestEpoch);
+        return p;
     }
 
     /** Evaluations fall on batches nb*k/evalsPerEpoch (k = 1..evalsPerEpoch): the last one ends the epoch. */
