@@ -149,7 +149,8 @@ public final class ClassifyTrainer {
      */
     private ClassifyProgress resumeFrom(TextClassifier model, AdamW opt, WordVocab vocab, List<String> classes, Rng rng, int nb, long[][] rngNow) {
         if (!Files.exists(run.lastCheckpoint()))
-            throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist", "start a new run without --resume");
+            throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist (the run stopped before its first evaluation)",
+                    "start it again with --overwrite instead of --resume");
         ClassifyProgress p = ClassifyProgress.fromMeta(ClassifierCheckpoint.restore(run.lastCheckpoint(), model, opt, vocab, classes), rngNow);
         // a kill after this checkpoint left metrics rows (maybe half a line) that the resumed run redoes: drop them
         run.truncateJsonl(run.metrics(), p.step);

@@ -1,4 +1,4 @@
-// `nanolm classify train|eval|predict`: recurrent text classifiers (AG News or any CSV/TSV) from the command line.
+// `nanolm classify train|eval|predict`: recurrent and bag-of-n-grams text classifiers (AG News or any CSV/TSV) from the command line.
 package dev.nanolm.cli;
 
 import dev.nanolm.classify.ClassifierCheckpoint;
