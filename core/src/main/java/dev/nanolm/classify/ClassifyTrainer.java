@@ -1,27 +1,23 @@
 // Trains a text classifier by epochs (shuffled with the seed, Adam, cross-entropy) into a run directory:
-// config.json, metrics.jsonl (evaluations twice per epoch), summary.json, checkpoints/{last,best}, plots/.
+// config.json, metrics.jsonl (evaluations twice per epoch), summary.json, checkpoints/{last,best}, plots/; --resume.
 package dev.nanolm.classify;
 
 import static dev.nanolm.train.Stats.round;
 
-import dev.nanolm.autograd.Ops;
-import dev.nanolm.autograd.Tape;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
-import dev.nanolm.data.Catalog;
+import dev.nanolm.data.DataException;
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.kernels.Parallel;
-import dev.nanolm.nn.Parameter;
 import dev.nanolm.optim.AdamW;
-import dev.nanolm.optim.GradClip;
-import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import dev.nanolm.tokenize.WordVocab;
 import dev.nanolm.train.NonFiniteLossException;
+import dev.nanolm.train.Json;
 import dev.nanolm.train.RunDir;
 import java.io.PrintStream;
-import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +25,15 @@ import java.util.Map;
 public final class ClassifyTrainer {
     /** The well-known homework's fixed evaluation sample: 5,000 test rows drawn with replacement, seed 42. */
     public static final int SAMPLE_SIZE = 5000, SAMPLE_SEED = 42;
+    /** The time estimate times batches 20..60 of the session: the first ones run while the JIT compiles. */
+    static final int ESTIMATE_FROM = 20, ESTIMATE_TO = 60;
 
     private final Settings s;
     private final ClassifyData data;
     private final RunDir run;
     private final PrintStream log;
-    private final Arena arena = new Arena();
+    /** Tests only: return after this many evaluations, as if killed right after that checkpoint (< 0: never). */
+    int stopAfterEvals = -1;
 
     public ClassifyTrainer(Settings s, ClassifyData data, RunDir run, PrintStream log) {
         this.s = s;
@@ -51,191 +50,131 @@ public final class ClassifyTrainer {
         if (s.integer("min-count") < 0) throw new ConfigException("--min-count must be >= 0, got " + s.integer("min-count"), "use --min-count 25");
         if (!(s.number("learning-rate") > 0)) throw new ConfigException("--learning-rate must be positive", "use --learning-rate 1e-3");
         new ClassifierConfig(s.str("model"), 10, s.integer("n-embd"), s.integer("n-hidden"), s.integer("n-layer"), s.bool("bidirectional"),
-                s.number("dropout"), s.str("aggregation"), s.bool("concat-last"), s.bool("mean-includes-padding"), 2);
+                s.number("dropout"), s.str("aggregation"), s.bool("concat-last"), s.bool("mean-includes-padding"), 2, s.integer("ngram-buckets"));
         s.bool("bucket");
     }
 
-    public Map<String, Object> train() {
+    /** Trains the run; resume continues from checkpoints/last.safetensors as if the run had never stopped. */
+    public Map<String, Object> train(boolean resume) {
         int threads = s.integer("threads") > 0 ? s.integer("threads") : Runtime.getRuntime().availableProcessors();
         Parallel.setThreads(threads);
-        long seed = s.longValue("seed");
         int B = s.integer("batch-size"), epochs = s.integer("epochs"), maxLen = s.integer("max-len");
+        long t0 = System.nanoTime();
         WordVocab vocab = WordVocab.build(data.train().texts(), s.integer("min-count"));
         Batches.Encoded tr = Batches.Encoded.of(data.train(), vocab, maxLen), te = Batches.Encoded.of(data.test(), vocab, maxLen);
         List<String> classes = data.train().classes();
         ClassifierConfig cfg = ClassifierConfig.from(s, vocab.size(), classes.size());
-        Rng rng = new Rng(seed);
-        RnnClassifier model = new RnnClassifier(cfg, rng);
+        Rng rng = new Rng(s.longValue("seed")); // one RNG: initial weights, then each epoch's shuffle and the dropout masks
+        TextClassifier model = TextClassifier.create(cfg, rng);
         model.train(true);
-        List<Parameter> params = model.parameters();
-        AdamW opt = new AdamW(params, s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
+        AdamW opt = new AdamW(model.parameters(), s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
+        TrainStep stepper = new TrainStep(model, opt, s.number("grad-clip"));
         int[] sample = new int[SAMPLE_SIZE];
         Rng sr = new Rng(SAMPLE_SEED);
         for (int i = 0; i < SAMPLE_SIZE; i++) sample[i] = sr.nextInt(te.size());
         int[] allTest = new int[te.size()];
         for (int i = 0; i < allTest.length; i++) allTest[i] = i;
-
-        run.writeJson(run.config(), configJson(cfg, vocab, threads, model.numParams()));
-        log.printf("classifier %s: %,d parameters | vocabulary %d words (min-count %d; %.1f%% of train tokens unknown) | "
-                        + "train %d rows, test %d rows, %d classes %s | mean length %.1f tokens | kernels %s, %d threads%n",
-                cfg.cell(), model.numParams(), vocab.size(), s.integer("min-count"), 100 * vocab.unknownShare(data.train().texts()),
-                tr.size(), te.size(), classes.size(), classes, tr.meanLength(), Kernels.get().name(), threads);
-
         int N = tr.size(), nb = (N + B - 1) / B;
         int evalsPerEpoch = Math.max(1, Math.min(nb, s.integer("evals-per-epoch")));
-        long step = 0;
-        double best = -1, bestEpoch = 0;
-        Scores last = null;
+
+        long[][] rngAtCheckpoint = new long[1][];
+        ClassifyProgress p = resume ? resumeFrom(model, opt, vocab, classes, rng, nb, rngAtCheckpoint) : new ClassifyProgress();
+        stepper.setSteps(p.step);
+        run.writeJson(run.config(), ClassifyRunFiles.configJson(s, data, cfg, vocab, threads, model.numParams()));
+        log.printf("classifier %s: %,d parameters | vocabulary %d words (min-count %d; %.1f%% of train tokens unknown) | "
+                        + "train %d rows, test %d rows, %d classes %s | mean length %.1f tokens | %d batches of %d per epoch | kernels %s, %d threads%n",
+                cfg.cell(), model.numParams(), vocab.size(), s.integer("min-count"), 100 * vocab.unknownShare(data.train().texts()),
+                tr.size(), te.size(), classes.size(), classes, tr.meanLength(), nb, B, Kernels.get().name(), threads);
+        log.printf("vocabulary, encoding and set-up took %.1f s; heap in use %d MB of %d MB%n", (System.nanoTime() - t0) / 1e9,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20);
+
         Evaluator.Result lastEval = null;
-        List<Double> epochSeconds = new ArrayList<>();
-        long t0 = System.nanoTime(), estimateFrom = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        ClassifyRunFiles.Running running = new ClassifyRunFiles.Running();
+        long sessionBatches = 0, estimateFrom = 0, session0 = System.nanoTime();
+        int evals = 0;
+        for (; p.epoch <= epochs; p.epoch++, p.batch = 0) {
             long e0 = System.nanoTime();
             double evalNs = 0;
-            int[] order = epochOrder(tr, rng, B);
-            double lossSum = 0;
-            long seen = 0, correct = 0;
-            int nextEval = 1;
-            for (int bi = 0; bi < nb; bi++) {
+            boolean midEpoch = p.batch > 0; // resumed inside this epoch: redraw its order from the RNG state it started with
+            if (midEpoch) rng.setState(p.rngAtEpochStart);
+            else p.rngAtEpochStart = rng.state();
+            int[] order = EpochOrder.of(tr, rng, B, s.bool("bucket"));
+            if (midEpoch) rng.setState(rngAtCheckpoint[0]);
+            for (int bi = p.batch; bi < nb; bi++) {
                 Batches.Batch b = tr.batch(order, bi * B, Math.min(N, (bi + 1) * B));
-                float loss;
-                try (var st = arena.step()) { // this step's activations and gradients reuse the last step's arrays
-                    opt.zeroGrad();
-                    Tensor logits = model.logits(b.ids(), b.lengths(), b.B(), b.T(), rng);
-                    Tensor l = Ops.crossEntropy(logits, b.labels());
-                    Tape.backward(l);
-                    loss = l.item();
-                    int C = logits.dim(1);
-                    for (int r = 0; r < b.B(); r++) {
-                        int arg = 0;
-                        for (int c = 1; c < C; c++) if (logits.data[r * C + c] > logits.data[r * C + arg]) arg = c;
-                        if (arg == b.labels()[r]) correct++;
-                    }
-                    if (!Float.isFinite(loss)) throw new NonFiniteLossException(step + 1, opt.lr());
-                    if (s.number("grad-clip") > 0) GradClip.clipGlobalNorm(params, s.number("grad-clip"));
-                    opt.step();
-                }
-                step++;
-                lossSum += loss * b.B();
-                seen += b.B();
-                // the estimate times batches 20..60 of the first epoch: the first ones run while the JIT compiles
-                if (epoch == 1 && bi == Math.min(nb, 20) - 1) estimateFrom = System.nanoTime();
-                if (epoch == 1 && bi == Math.min(nb, 60) - 1) {
-                    double perStep = (System.nanoTime() - (nb >= 60 ? estimateFrom : e0)) / 1e9 / (nb >= 60 ? 40 : bi + 1);
-                    log.printf("estimate: %.0f s per epoch of training (%d batches of %d), %.0f s for %d epochs, plus evaluations%n",
-                            perStep * nb, nb, B, perStep * nb * epochs, epochs);
-                }
-                if (bi + 1 == (long) nb * nextEval / evalsPerEpoch) {
-                    nextEval++;
-                    long v0 = System.nanoTime();
-                    double ep = epoch - 1 + (double) (bi + 1) / nb;
-                    lastEval = Evaluator.run(model, te, 256, false);
-                    double acc = lastEval.accuracy(te.labels(), allTest);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", step);
-                    row.put("epoch", round(ep));
-                    row.put("train_loss", round(lossSum / seen));
-                    row.put("train_accuracy", round((double) correct / seen));
-                    row.put("test_loss", round(lastEval.meanLoss(allTest)));
-                    row.put("test_accuracy", round(acc));
-                    row.put("sample_loss", round(lastEval.meanLoss(sample)));
-                    row.put("sample_accuracy", round(lastEval.accuracy(te.labels(), sample)));
-                    run.appendMetric(row);
-                    boolean better = acc > best;
-                    if (better) { best = acc; bestEpoch = ep; }
-                    log.printf("epoch %.2f: train loss %.4f acc %.4f | test loss %.4f acc %.4f | 5k sample acc %.4f%s%n", ep,
-                            lossSum / seen, (double) correct / seen, lastEval.meanLoss(allTest), acc,
-                            lastEval.accuracy(te.labels(), sample), better ? " (best so far)" : "");
-                    LinkedHashMap<String, String> meta = new LinkedHashMap<>();
-                    meta.put("step", Long.toString(step));
-                    meta.put("epoch", Double.toString(round(ep)));
-                    meta.put("test_accuracy", Double.toString(acc));
-                    meta.put("settings", dev.nanolm.train.Json.compact(s.asMap()));
-                    if (better) ClassifierCheckpoint.save(run.bestCheckpoint(), model, opt, vocab, classes, meta);
-                    ClassifierCheckpoint.save(run.lastCheckpoint(), model, opt, vocab, classes, meta);
-                    ClassifyPlots.update(run.dir, log);
-                    evalNs += System.nanoTime() - v0;
-                    // running train figures restart, so each row's train loss covers the batches since the last row
-                    lossSum = 0;
-                    seen = correct = 0;
-                }
+                running.add(stepper.run(b, rng), b.B());
+                p.step++;
+                p.batch = bi + 1;
+                sessionBatches++;
+                if (sessionBatches == ESTIMATE_FROM) estimateFrom = System.nanoTime();
+                if (sessionBatches == Math.min(ESTIMATE_TO, (long) nb * epochs)) estimate(sessionBatches >= ESTIMATE_TO
+                        ? (System.nanoTime() - estimateFrom) / 1e9 / (ESTIMATE_TO - ESTIMATE_FROM)
+                        : (System.nanoTime() - session0) / 1e9 / sessionBatches, nb, B, epochs - p.epoch + 1);
+                if (!isEvalPoint(bi + 1, nb, evalsPerEpoch)) continue;
+                long v0 = System.nanoTime();
+                double ep = p.epoch - 1 + (double) (bi + 1) / nb;
+                lastEval = Evaluator.run(model, te, 256, false);
+                double acc = ClassifyRunFiles.evalRow(run, log, p.step, ep, running, lastEval, te.labels(), allTest, sample, p.best);
+                boolean better = acc > p.best;
+                if (better) { p.best = acc; p.bestEpoch = ep; }
+                if (bi + 1 == nb) p.epochSeconds.add(round((v0 - e0 - evalNs) / 1e9));
+                LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+                meta.put("epoch", Double.toString(round(ep)));
+                meta.put("test_accuracy", Double.toString(acc));
+                meta.put("settings", Json.compact(s.asMap()));
+                meta.putAll(p.toMeta(rng.state()));
+                if (better) ClassifierCheckpoint.save(run.bestCheckpoint(), model, opt, vocab, classes, meta);
+                ClassifierCheckpoint.save(run.lastCheckpoint(), model, opt, vocab, classes, meta);
+                ClassifyPlots.update(run.dir, log);
+                evalNs += System.nanoTime() - v0;
+                running = new ClassifyRunFiles.Running(); // each row's train figures cover the batches since the last row
+                if (++evals == stopAfterEvals) return Map.of();
             }
             double secs = (System.nanoTime() - e0) / 1e9;
-            epochSeconds.add(round(secs - evalNs / 1e9));
-            log.printf("epoch %d/%d: %.1f s (training %.1f s, evaluation %.1f s)%n", epoch, epochs, secs, secs - evalNs / 1e9, evalNs / 1e9);
+            log.printf("epoch %d/%d: %.1f s (training %.1f s, evaluation %.1f s)%n", p.epoch, epochs, secs, secs - evalNs / 1e9, evalNs / 1e9);
         }
-        last = new Scores(te.labels(), lastEval.predicted(), classes);
+        if (lastEval == null) { // a resumed run that was already complete: evaluate once for the summary
+            log.printf("the run already has %d epochs (--epochs %d): nothing to train%n", p.epoch - 1, epochs);
+            lastEval = Evaluator.run(model, te, 256, false);
+        }
+        Scores last = new Scores(te.labels(), lastEval.predicted(), classes);
         log.print(last.table());
-        Map<String, Object> sum = new LinkedHashMap<>();
-        sum.put("model", "classifier-" + cfg.cell());
-        sum.put("params", model.numParams());
-        sum.put("dataset", data.name());
-        sum.put("tokenizer", "words");
-        sum.put("vocab_size", vocab.size());
-        sum.put("epochs", epochs);
-        sum.put("iters", step);
-        sum.put("test_accuracy", round(last.accuracy()));
-        sum.put("best_test_accuracy", round(best));
-        sum.put("best_epoch", round(bestEpoch));
-        sum.put("sample_accuracy", round(lastEval.accuracy(te.labels(), sample)));
-        sum.put("final_test_loss", round(lastEval.meanLoss(allTest)));
-        sum.put("classes", classes);
-        sum.put("per_class", last.perClass());
-        sum.put("confusion_matrix", last.confusionList());
-        sum.put("train_s_per_epoch", epochSeconds);
-        sum.put("wall_s", round((System.nanoTime() - t0) / 1e9));
-        sum.put("threads", threads);
-        sum.put("jdk", Runtime.version().toString());
+        Map<String, Object> sum = ClassifyRunFiles.summary(data, model, vocab, epochs, p, lastEval, te.labels(), allTest, sample, classes,
+                (System.nanoTime() - t0) / 1e9, threads);
         run.writeJson(run.summary(), sum);
-        log.printf("done: test accuracy %.4f (best %.4f at epoch %.2f), %.1f s%n", last.accuracy(), best, bestEpoch, (System.nanoTime() - t0) / 1e9);
+        log.printf("done: test accuracy %.4f (best %.4f at epoch %.2f), %.1f s%n", last.accuracy(), p.best, p.bestEpoch, (System.nanoTime() - t0) / 1e9);
         return sum;
     }
 
     /**
-     * This epoch's row order: a shuffle with the run's RNG. With --bucket, the shuffled rows are cut into pools of 50
-     * batches, each pool sorted by length and cut into batches, and the batches shuffled: every row is still seen once
-     * per epoch in a random batch of similar lengths, with far less padding.
+     * Loads checkpoints/last into model and opt and returns the run's progress; rngNow[0] gets the RNG state at the
+     * checkpoint. A checkpoint that ended an epoch moves on to the next one (a fresh shuffle from that state).
      */
-    private int[] epochOrder(Batches.Encoded tr, Rng rng, int B) {
-        int N = tr.size();
-        int[] order = new int[N];
-        for (int i = 0; i < N; i++) order[i] = i;
-        rng.shuffle(order);
-        if (!s.bool("bucket")) return order;
-        int pool = 50 * B;
-        for (int from = 0; from < N; from += pool) {
-            int to = Math.min(N, from + pool);
-            Integer[] chunk = new Integer[to - from];
-            for (int i = from; i < to; i++) chunk[i - from] = order[i];
-            java.util.Arrays.sort(chunk, java.util.Comparator.comparingInt(i -> tr.tokens()[i].length));
-            for (int i = from; i < to; i++) order[i] = chunk[i - from];
+    private ClassifyProgress resumeFrom(TextClassifier model, AdamW opt, WordVocab vocab, List<String> classes, Rng rng, int nb, long[][] rngNow) {
+        if (!Files.exists(run.lastCheckpoint()))
+            throw new DataException("nothing to resume: " + run.lastCheckpoint() + " does not exist (the run stopped before its first evaluation)",
+                    "start it again with --overwrite instead of --resume");
+        ClassifyProgress p = ClassifyProgress.fromMeta(ClassifierCheckpoint.restore(run.lastCheckpoint(), model, opt, vocab, classes), rngNow);
+        // a kill after this checkpoint left metrics rows (maybe half a line) that the resumed run redoes: drop them
+        run.truncateJsonl(run.metrics(), p.step);
+        if (p.batch >= nb) {
+            p.epoch++;
+            p.batch = 0;
+            rng.setState(rngNow[0]);
         }
-        int nb = (N + B - 1) / B;
-        int[] batchOrder = new int[nb];
-        for (int i = 0; i < nb; i++) batchOrder[i] = i;
-        rng.shuffle(batchOrder);
-        int[] out = new int[N];
-        int k = 0;
-        for (int bi : batchOrder) for (int i = bi * B; i < Math.min(N, (bi + 1) * B); i++) out[k++] = order[i];
-        return out;
+        log.printf("resuming %s at epoch %d, batch %d of %d (step %d; best test accuracy %.4f at epoch %.2f)%n",
+                run.dir, p.epoch, p.batch, nb, p.step, p.best, p.bestEpoch);
+        return p;
     }
 
-    private Map<String, Object> configJson(ClassifierConfig cfg, WordVocab vocab, int threads, long params) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("settings", s.asMap());
-        c.put("model", cfg);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("name", data.name());
-        d.put("train", data.trainFile().toAbsolutePath().toString());
-        d.put("train_sha256", Catalog.sha256(data.trainFile()));
-        d.put("test", data.testFile().toAbsolutePath().toString());
-        d.put("test_sha256", Catalog.sha256(data.testFile()));
-        d.put("train_rows", data.train().size());
-        d.put("test_rows", data.test().size());
-        d.put("vocab_size", vocab.size());
-        c.put("data", d);
-        RunDir.putEnvironment(c, params, threads);
-        return c;
+    /** Evaluations fall on batches nb*k/evalsPerEpoch (k = 1..evalsPerEpoch): the last one ends the epoch. */
+    static boolean isEvalPoint(int batchesDone, int nb, int evalsPerEpoch) {
+        for (int k = 1; k <= evalsPerEpoch; k++) if ((long) nb * k / evalsPerEpoch == batchesDone) return true;
+        return false;
     }
 
+    private void estimate(double perBatch, int nb, int B, int epochsLeft) {
+        log.printf("estimate: %.0f s per epoch of training (%d batches of %d, %.0f ms each), %.0f s for the %d epoch(s) to go, plus evaluations%n",
+                perBatch * nb, nb, B, perBatch * 1e3, perBatch * nb * epochsLeft, epochsLeft);
+    }
 }

@@ -131,10 +131,24 @@ public final class CsvTexts {
         return out;
     }
 
-    /** Literal "\n" escapes (and AG News' lone backslashes, where the article had a line break) become spaces. */
+    /**
+     * Line breaks written with backslashes become spaces. AG News marks a break with a lone backslash: its\nuclear is
+     * "its nuclear" (every backslash-n in its files starts a word with n), so a backslash-n followed by a lowercase
+     * letter keeps the n; otherwise (\nThe, or at the end) it is an escaped line break and the n goes too.
+     */
     static String unescape(String s) {
         if (s.indexOf('\\') < 0) return s;
-        return s.replace("\\n", " ").replace('\\', ' ');
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\') { sb.append(c); continue; }
+            while (i + 1 < s.length() && s.charAt(i + 1) == '\\') i++; // a run of backslashes is one break
+            boolean escape = i + 1 < s.length() && s.charAt(i + 1) == 'n'
+                    && !(i + 2 < s.length() && Character.isLowerCase(s.charAt(i + 2)));
+            if (escape) i++;
+            sb.append(' ');
+        }
+        return sb.toString();
     }
 
     private static String rootMessage(Throwable e) {

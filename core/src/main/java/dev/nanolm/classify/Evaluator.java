@@ -28,7 +28,7 @@ public final class Evaluator {
      * Evaluates every row of data. batch: rows per forward; sorting by length is skipped for the mean-includes-padding
      * recipe, whose outputs depend on the batch's padding (there, batches are consecutive rows, as that recipe does).
      */
-    public static Result run(RnnClassifier model, Batches.Encoded data, int batch, boolean withProbs) {
+    public static Result run(TextClassifier model, Batches.Encoded data, int batch, boolean withProbs) {
         int n = data.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;

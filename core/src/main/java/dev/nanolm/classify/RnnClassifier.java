@@ -7,21 +7,19 @@ import dev.nanolm.nn.Embedding;
 import dev.nanolm.nn.Gru;
 import dev.nanolm.nn.Linear;
 import dev.nanolm.nn.Lstm;
-import dev.nanolm.nn.Module;
 import dev.nanolm.nn.Recurrent;
 import dev.nanolm.nn.Rnn;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 
-public final class RnnClassifier extends Module {
-    public final ClassifierConfig cfg;
+public final class RnnClassifier extends TextClassifier {
     public final Embedding embedding;
     public final Recurrent rnn;
     public final Linear fc1, fc2;
 
     /** Parameters drawn from rng in PyTorch's registration order: embedding, recurrent stack, fc1, fc2. */
     public RnnClassifier(ClassifierConfig cfg, Rng rng) {
-        this.cfg = cfg;
+        super(cfg);
         embedding = add("embedding", new Embedding(cfg.vocabSize(), cfg.nEmbd(), rng));
         int E = cfg.nEmbd(), H = cfg.hidden(), L = cfg.layers();
         rnn = add("rnn", switch (cfg.cell()) {
@@ -34,10 +32,10 @@ public final class RnnClassifier extends Module {
     }
 
     /**
-     * Logits (B, classes) for ids (B*T, row-major, padded after each text's lengths[b] tokens). dropoutRng draws the
-     * dropout masks in training mode (may be null in eval mode). Padding never reaches a text's logits, unless
-     * mean-includes-padding asks for the common recipe (plain mean over T, last step = step T-1, RNN run over padding).
+     * See TextClassifier.logits. Padding never reaches a text's logits, unless mean-includes-padding asks for the
+     * common recipe (plain mean over T, last step = step T-1, RNN run over padding).
      */
+    @Override
     public Tensor logits(int[] ids, int[] lengths, int B, int T, Rng dropoutRng) {
         Tensor x = embedding.forward(ids, B, T);
         boolean recipe = cfg.meanIncludesPadding();

@@ -82,8 +82,8 @@ public final class SweepCommand implements Callable<Integer> {
             TrainCommand.check(r.settings()); // every run's settings, before anything trains
         }
         var console = new SweepConsole(spec.commandLine().getOut(), Progress.isTerminal());
-        // classifier runs have no resume: an interrupted one starts again
-        Sweep.Runner runner = classify ? (s, dir, resume, log, progress) -> ClassifyCommand.trainInto(s, dir, true, log)
+        // an interrupted classifier run resumes from its last checkpoint too
+        Sweep.Runner runner = classify ? (s, dir, resume, log, progress) -> ClassifyCommand.trainInto(s, dir, resume, true, log)
                 : (s, dir, resume, log, progress) -> TrainCommand.trainInto(s, dir, resume, log, progress);
         Sweep sweep = new Sweep(out, runs, parallel, runner, console);
         int finished = 0, resumed = 0;

@@ -71,6 +71,7 @@ public final class Keys {
         k("aggregation", "mean", "classify: how the recurrent outputs are pooled over each text's steps: mean or max");
         k("concat-last", "false", "classify: also concatenate the output at each text's last real token");
         k("mean-includes-padding", "false", "classify: the common recipe: run over padding, pool over all T steps, last = step T-1");
+        k("ngram-buckets", "200000", "classify, --model bow: hash buckets of the word-bigram embeddings (0 = words only; fastText's hashing trick)");
         k("bidirectional", "false", "classify: bidirectional recurrent layers");
         k("bucket", "false", "classify: batch texts of similar length (pools of 50 batches sorted by length, batches shuffled): less padding");
         k("label-col", "1", "classify: the CSV column (from 1) holding the label");

@@ -2,6 +2,7 @@
 // derived and given classes; bad rows (column count, unknown label, broken quotes) name their line.
 package dev.nanolm.classify;
 
+import dev.nanolm.tokenize.WordVocab;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nanolm.data.DataException;
@@ -24,10 +25,27 @@ class CsvTextsTest {
 
     @Test
     void quotesEscapedQuotesCommasAndLineBreaks() {
-        LabeledTexts d = ag("2,\"He said \"\"hi, there\"\"\",\"two\nlines\"\r\n4,plain,x\\ny\n");
+        LabeledTexts d = ag("2,\"He said \"\"hi, there\"\"\",\"two\nlines\"\r\n4,plain,x\\nY\n");
         assertEquals("He said \"hi, there\" two\nlines", d.texts()[0]);
-        assertEquals("plain x y", d.texts()[1]);
+        assertEquals("plain x Y", d.texts()[1]);
         assertArrayEquals(new int[] {1, 3}, d.labels());
+    }
+
+    @Test
+    void backslashLineBreaksKeepTheWordThatFollows() {
+        // AG News' own rows: a lone backslash is a line break, also before a word that starts with n
+        assertEquals("rebel negotiators", CsvTexts.unescape("rebel\\negotiators"));
+        assertEquals("scrap its nuclear tech", CsvTexts.unescape("scrap its\\nuclear tech"));
+        assertEquals("world. Despite", CsvTexts.unescape("world.\\Despite"));
+        assertEquals("dwindling band", CsvTexts.unescape("dwindling\\band"));
+        assertEquals(" $25", CsvTexts.unescape("\\$25"));
+        assertEquals("a b", CsvTexts.unescape("a\\\\b")); // a run of backslashes is one break
+        // an escaped line break before a capital, a non-letter or the end loses its n
+        assertEquals("one Two", CsvTexts.unescape("one\\nTwo"));
+        assertEquals("one  2", CsvTexts.unescape("one\\n 2"));
+        assertEquals("end ", CsvTexts.unescape("end\\n"));
+        // through the CSV reader and the word splitter, which the fix must reach (the n is not lost on the way)
+        assertArrayEquals(new String[] {"iran", "its", "nuclear", "program"}, WordVocab.words(ag("1,\"Iran\\n\",\"its\\nuclear program\"\n").texts()[0]));
     }
 
     @Test

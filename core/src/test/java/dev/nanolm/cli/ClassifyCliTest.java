@@ -84,6 +84,24 @@ class ClassifyCliTest {
     }
 
     @Test
+    void resumeContinuesACopyOfTheRun() throws Exception {
+        Path copy = tmp.resolve("resumed");
+        Files.createDirectories(copy.resolve("checkpoints"));
+        for (String f : new String[] {"config.json", "metrics.jsonl", "checkpoints/last.safetensors", "checkpoints/best.safetensors"})
+            Files.copy(runDir.resolve(f), copy.resolve(f));
+        CliTest.Result done = run("classify", "train", "--resume", "--out", copy.toString()); // the run's own settings
+        assertEquals(0, done.code(), done.err());
+        assertEquals(Files.readAllLines(runDir.resolve("metrics.jsonl")), Files.readAllLines(copy.resolve("metrics.jsonl"))); // nothing to train
+        assertTrue(Files.exists(copy.resolve("summary.json")));
+        CliTest.Result more = run("classify", "train", "--resume", "--epochs", "4", "--out", copy.toString());
+        assertEquals(0, more.code(), more.err());
+        assertEquals(4, new ObjectMapper().readTree(copy.resolve("summary.json").toFile()).get("epochs").asInt());
+        assertEquals(8, Files.readAllLines(copy.resolve("metrics.jsonl")).size());
+        assertEquals(Files.readAllLines(runDir.resolve("metrics.jsonl")), Files.readAllLines(copy.resolve("metrics.jsonl")).subList(0, 6));
+        assertCleanError(run("classify", "train", "--resume", "--out", tmp.resolve("empty").toString()), 1, "nothing to resume");
+    }
+
+    @Test
     void badInputs() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.csv"), "\"1\",\"a\",\"b\"\n\"2\",\"c\"\n");
         assertCleanError(run("classify", "train", "--data", bad.toString(), "--out", tmp.resolve("r1").toString()), 1, "line 2");

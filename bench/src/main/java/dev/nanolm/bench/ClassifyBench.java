@@ -1,0 +1,244 @@
+// End-to-end classifier benchmark: nanolm and the libtorch peer (TorchClassifier through DJL) train the same AG News
+// classifier (a preset's network, the same initial weights, vocabulary and batches, Adam) and print seconds per epoch.
+package dev.nanolm.bench;
+
+import dev.nanolm.tokenize.WordVocab;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.nanolm.classify.Batches;
+import dev.nanolm.classify.ClassifierConfig;
+import dev.nanolm.classify.ClassifyData;
+import dev.nanolm.classify.EpochOrder;
+import dev.nanolm.classify.LabeledTexts;
+import dev.nanolm.classify.RnnClassifier;
+import dev.nanolm.classify.TrainStep;
+import dev.nanolm.classify.WordVocab;
+import dev.nanolm.config.Keys;
+import dev.nanolm.config.Presets;
+import dev.nanolm.config.Settings;
+import dev.nanolm.kernels.Kernels;
+import dev.nanolm.kernels.Parallel;
+import dev.nanolm.optim.AdamW;
+import dev.nanolm.peer.Torch;
+import dev.nanolm.peer.TorchClassifier;
+import dev.nanolm.peer.TorchRef;
+import dev.nanolm.tensor.Rng;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Usage: ClassifyBench [--presets agnews-rnn,agnews-gru] [--rows N (0 = all; else N random rows)] [--epochs-fraction F (0 < F <= 1)]
+ *                      [--warmup-batches 20] [--threads 2] [--side nanolm|libtorch|both] [--key value (any setting)]
+ * Each side first trains warm-up batches (untimed, while the JIT compiles), then times the next F of an epoch's
+ * batches; seconds per epoch = the mean time per timed batch x batches per epoch (training only, no evaluation).
+ */
+public final class ClassifyBench {
+    private List<String> presets = List.of("agnews-rnn", "agnews-gru");
+    private int rows = 0, warmup = 20, threads = 2;
+    private double fraction = 1.0;
+    private String side = "both";
+    private final LinkedHashMap<String, String> overrides = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        ClassifyBench b = new ClassifyBench();
+        try {
+            b.parse(args);
+            b.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (dev.nanolm.config.ConfigException e) {
+            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
+            System.exit(2);
+        } catch (dev.nanolm.data.DataException e) {
+            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
+            System.exit(1);
+        }
+    }
+
+    void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value, got '" + a + "'");
+            String v = args[++i];
+            switch (a) {
+                case "--presets", "--preset" -> presets = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+                case "--rows" -> rows = whole(a, v, 0);
+                case "--warmup-batches" -> warmup = whole(a, v, 0);
+                case "--threads" -> threads = whole(a, v, 1);
+                case "--side" -> {
+                    if (!List.of("nanolm", "libtorch", "both").contains(v)) throw new IllegalArgumentException("--side must be nanolm, libtorch or both, got " + v);
+                    side = v;
+                }
+                case "--epochs-fraction" -> {
+                    try {
+                        fraction = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        fraction = Double.NaN;
+                    }
+                    if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("--epochs-fraction must be in (0, 1], got " + v);
+                }
+                default -> {
+                    String key = a.substring(2);
+                    if (!Keys.known(key)) throw new IllegalArgumentException("unknown option " + a + " (nor a setting; nearest --" + Keys.nearest(key) + ")");
+                    overrides.put(key, v);
+                }
+            }
+        }
+        if (presets.isEmpty()) throw new IllegalArgumentException("--presets names no preset");
+    }
+
+    private static int whole(String opt, String v, int min) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(opt + " needs a whole number >= " + min + ", got '" + v + "'");
+    }
+
+    void run() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load > 0.5)
+            System.err.printf(Locale.ROOT, "note: load average %.2f at start: other processes use the cores, timings will be noisy (PERF-NOTES cliff 3)%n", load);
+        boolean torch = !side.equals("nanolm");
+        if (torch) configureTorch();
+        Parallel.setThreads(threads);
+        System.out.println("machine: " + GptBench.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores | JDK " + Runtime.version());
+        System.out.println("nanolm: " + Parallel.threads() + " threads, kernels " + Kernels.get().name()
+                + (torch ? String.format(Locale.ROOT, " | libtorch %s (DJL %s): %d intra-op threads, %d inter-op", Engine.getEngine("PyTorch").getVersion(),
+                Engine.getDjlVersion(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads()) : ""));
+        List<String> table = new ArrayList<>();
+        for (String p : presets) table.add(runPreset(p));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-14s %14s %16s %18s%n", "preset", "nanolm s/epoch", "libtorch s/epoch", "nanolm/libtorch");
+        for (String line : table) System.out.println(line);
+        System.out.println("(training seconds per epoch, no evaluation; ratio < 1: nanolm faster; goal <= 0.7)");
+    }
+
+    /** Same as GptBench: DJL reads these before the engine loads. */
+    private void configureTorch() {
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) System.setProperty("PYTORCH_FLAVOR", "cpu");
+        if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) System.setProperty("PYTORCH_VERSION", "2.7.1");
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /** The run's network, vocabulary, encoded rows and batch order, as ClassifyTrainer makes them. */
+    private record Work(Settings s, ClassifierConfig cfg, Batches.Encoded tr, int B, long seed) {
+        /** One Rng(seed) builds the model and then draws the first epoch's order: each side rebuilds both identically. */
+        RnnClassifier model(Rng rng) { return new RnnClassifier(cfg, rng); }
+
+        int batches() { return (tr.size() + B - 1) / B; }
+    }
+
+    private String runPreset(String preset) {
+        Settings s = Settings.defaults().setAll(Presets.load(preset).values()).setAll(overrides);
+        ClassifyData d = ClassifyData.load(s);
+        LabeledTexts train = d.train();
+        if (rows > 0 && rows < train.size()) train = sample(train, rows, s.longValue("split-seed"));
+        WordVocab vocab = WordVocab.build(train.texts(), s.integer("min-count"));
+        Batches.Encoded tr = Batches.Encoded.of(train, vocab, s.integer("max-len"));
+        ClassifierConfig cfg = ClassifierConfig.from(s, vocab.size(), train.classes().size());
+        Work w = new Work(s, cfg, tr, s.integer("batch-size"), s.longValue("seed"));
+        int nb = w.batches(), timed = Math.max(1, (int) Math.round(nb * fraction));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%s: %s %d layer(s) x %d, embedding %d, %s%s, dropout %s | %s, %d train rows%s, vocabulary %d, "
+                        + "mean length %.1f tokens | batch %d, Adam lr %s | %d warm-up batches, then %d of %d batches timed%s%n",
+                preset, cfg.cell(), cfg.layers(), cfg.hidden(), cfg.nEmbd(), cfg.aggregation(), cfg.concatLast() ? "+last" : "", cfg.dropout(),
+                d.name(), tr.size(), rows > 0 ? " (--rows)" : "", vocab.size(), tr.meanLength(), w.B(), s.number("learning-rate"), warmup, timed, nb,
+                timed < nb ? String.format(Locale.ROOT, " (s/epoch extrapolated from %.0f%% of an epoch)", 100.0 * timed / nb) : "");
+        double n = side.equals("libtorch") ? Double.NaN : nanolm(w, timed);
+        double t = side.equals("nanolm") ? Double.NaN : libtorch(w, timed);
+        return String.format(Locale.ROOT, "%-14s %14s %16s %18s", preset, fmt(n), fmt(t), Double.isNaN(n) || Double.isNaN(t) ? "" : String.format(Locale.ROOT, "%.2f", n / t));
+    }
+
+    /** n rows drawn without replacement (the first rows of AG News' train.csv are all one class). */
+    private static LabeledTexts sample(LabeledTexts d, int n, long seed) {
+        int[] perm = new int[d.size()];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        new Rng(seed).shuffle(perm);
+        String[] t = new String[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) { t[i] = d.texts()[perm[i]]; y[i] = d.labels()[perm[i]]; }
+        return new LabeledTexts(t, y, d.classes(), d.source());
+    }
+
+    private static String fmt(double v) { return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v); }
+
+    /** The batch of step i: the first epoch's order, wrapping around when warm-up plus timed batches exceed an epoch. */
+    private static Batches.Batch batch(Work w, int[] order, int i) {
+        int bi = i % w.batches(), N = w.tr().size();
+        return w.tr().batch(order, bi * w.B(), Math.min(N, (bi + 1) * w.B()));
+    }
+
+    private double nanolm(Work w, int timed) {
+        Rng rng = new Rng(w.seed());
+        RnnClassifier model = w.model(rng);
+        int[] order = EpochOrder.of(w.tr(), rng, w.B(), w.s().bool("bucket"));
+        model.train(true);
+        Settings s = w.s();
+        AdamW opt = new AdamW(model.parameters(), s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
+        TrainStep step = new TrainStep(model, opt, s.number("grad-clip"));
+        for (int i = 0; i < warmup; i++) step.run(batch(w, order, i), rng);
+        long t0 = System.nanoTime();
+        double first = Double.NaN, lossSum = 0;
+        for (int i = 0; i < timed; i++) {
+            float loss = step.run(batch(w, order, warmup + i), rng).loss();
+            if (i == 0) first = loss;
+            lossSum += loss;
+        }
+        return report("nanolm", w, timed, System.nanoTime() - t0, first, lossSum / timed);
+    }
+
+    /** The same steps in libtorch: forward and backward in a GradientCollector, Adam in torch ops (TorchRef.AdamW). */
+    private double libtorch(Work w, int timed) {
+        Rng rng = new Rng(w.seed());
+        RnnClassifier model = w.model(rng);
+        int[] order = EpochOrder.of(w.tr(), rng, w.B(), w.s().bool("bucket"));
+        Settings s = w.s();
+        if (s.number("grad-clip") > 0) throw new IllegalArgumentException("the libtorch side has no gradient clipping; use --grad-clip 0");
+        try (NDManager m = Torch.manager()) {
+            TorchClassifier t = new TorchClassifier(m, model);
+            t.train(true);
+            Map<String, Float> decay = new LinkedHashMap<>();
+            for (String name : t.params().keySet()) decay.put(name, s.number("weight-decay"));
+            TorchRef.AdamW opt = new TorchRef.AdamW(t.params(), decay, s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f);
+            long t0 = 0;
+            double first = Double.NaN, lossSum = 0;
+            for (int i = 0; i < warmup + timed; i++) {
+                if (i == warmup) t0 = System.nanoTime();
+                Batches.Batch b = batch(w, order, i);
+                float loss;
+                t.zeroGrad();
+                try (NDManager scope = t.scope(); GradientCollector gc = Torch.gradients()) {
+                    NDArray l = TorchClassifier.loss(t.logits(b.ids(), b.lengths(), b.B(), b.T()), b.labels());
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                opt.step();
+                if (i == warmup) first = loss;
+                if (i >= warmup) lossSum += loss;
+            }
+            return report("libtorch", w, timed, System.nanoTime() - t0, first, lossSum / timed);
+        }
+    }
+
+    /** Prints and returns a side's seconds per epoch. */
+    private static double report(String who, Work w, int timed, long ns, double first, double meanLoss) {
+        double perBatch = ns / 1e9 / timed, perEpoch = perBatch * w.batches();
+        System.out.printf(Locale.ROOT, "  %-8s %.1f ms/batch -> %.1f s/epoch (loss of the first timed batch %.4f, mean over the timed ones %.4f)%n",
+                who, perBatch * 1e3, perEpoch, first, meanLoss);
+        return perEpoch;
+    }
+}
