@@ -45,26 +45,30 @@ public record CleanConfig(Format format, Records records, String textField, bool
                 throw new ConfigException("--min-quality needs JSONL input (plain text has no quality field)", "drop --min-quality, or pass a .jsonl file / --format jsonl");
             if (qualityField == null || qualityField.isBlank())
                 throw new ConfigException("--quality-field must name a field", "use --quality-field quality_ai");
-            if (numericThreshold() == null && levelIndex(minQuality) < 0)
+            if (number(minQuality) == null && indexOf(qualityLevels, minQuality) < 0)
                 throw new ConfigException("--min-quality " + minQuality + " is neither a number nor one of --quality-levels " + String.join(",", qualityLevels),
                         "use --min-quality " + qualityLevels.get(Math.min(1, qualityLevels.size() - 1)) + " or a number such as 0.5");
         }
     }
 
     /** minQuality as a number, or null when it is a level name (or unset). */
-    public Double numericThreshold() {
-        if (minQuality == null) return null;
+    public Double numericThreshold() { return minQuality == null ? null : number(minQuality); }
+
+    /** The position of a level in qualityLevels, ignoring case; -1 when it is not one of them. */
+    public int levelIndex(String level) { return indexOf(qualityLevels, level); }
+
+    /** A finite number written as text, or null (also used for a quality field that holds a number as a string). */
+    static Double number(String s) {
         try {
-            double d = Double.parseDouble(minQuality);
+            double d = Double.parseDouble(s.strip());
             return Double.isFinite(d) ? d : null;
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
-    /** The position of a level in qualityLevels, ignoring case; -1 when it is not one of them. */
-    public int levelIndex(String level) {
-        for (int i = 0; i < qualityLevels.size(); i++) if (qualityLevels.get(i).equalsIgnoreCase(level.strip())) return i;
+    private static int indexOf(List<String> levels, String level) {
+        for (int i = 0; i < levels.size(); i++) if (levels.get(i).equalsIgnoreCase(level.strip())) return i;
         return -1;
     }
 }

@@ -89,7 +89,7 @@ public final class CleanReport {
         out.printf("records in: %,d, out: %,d (%.1f%% kept)%n", recordsIn, recordsOut, recordsIn == 0 ? 0.0 : 100.0 * recordsOut / recordsIn);
         for (Rule r : Rule.values()) {
             long n = counts[r.ordinal()];
-            String extra = r == Rule.ISBN && n > 0 ? String.format(" (%,d tags)", isbnTags)
+            String extra = r == Rule.ISBN && n > 0 ? String.format(" (%,d tag%s removed)", isbnTags, isbnTags == 1 ? "" : "s")
                     : r == Rule.QUALITY && qualityUnrated > 0 ? String.format(" (%,d without a known level kept)", qualityUnrated)
                     : r == Rule.INVALID_JSON && n > 0 ? " at lines " + invalidLines.toString().replaceAll("[\\[\\]]", "") + (n > invalidLines.size() ? ", ..." : "")
                     : "";

@@ -5,11 +5,11 @@ package dev.nanolm.clean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-final class ErrorPages {
+public final class ErrorPages {
     private ErrorPages() {}
 
     /** A long record is an error page only if the phrase is in its first lines, within this many characters. */
-    static final int HEAD_LINES = 3, HEAD_CHARS = 200;
+    public static final int HEAD_LINES = 2, HEAD_CHARS = 120;
 
     private static final Pattern PHRASES = Pattern.compile(String.join("|",
             // status code with its reason phrase: "404 Not Found", "503 - Service Unavailable"

@@ -15,7 +15,7 @@ final class Quality {
         if (v == null || v.isNull()) return Verdict.UNRATED;
         Double threshold = c.numericThreshold();
         if (threshold != null) {
-            Double x = v.isNumber() ? Double.valueOf(v.asDouble()) : v.isTextual() ? number(v.asText()) : null;
+            Double x = v.isNumber() ? Double.valueOf(v.asDouble()) : v.isTextual() ? CleanConfig.number(v.asText()) : null;
             if (x == null) return Verdict.UNRATED;
             return x < threshold ? Verdict.DROP : Verdict.KEEP;
         }
@@ -23,14 +23,5 @@ final class Quality {
         int level = c.levelIndex(v.asText());
         if (level < 0) return Verdict.UNRATED;
         return level < c.levelIndex(c.minQuality()) ? Verdict.DROP : Verdict.KEEP;
-    }
-
-    private static Double number(String s) {
-        try {
-            double d = Double.parseDouble(s.strip());
-            return Double.isNaN(d) ? null : d;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -10,14 +10,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanolm.clean.CleanConfig.Format;
 import dev.nanolm.clean.CleanConfig.Records;
 import dev.nanolm.data.DataException;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,7 +38,12 @@ public final class RecordReader implements Closeable {
     public record Rec(long line, String text, ObjectNode json, String raw, String invalid) {}
 
     private final Path file;
-    private final BufferedReader in;
+    private final InputStream in;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final byte[] chunk = new byte[1 << 16];
+    private int pos, limit;
+    private byte[] line = new byte[1 << 12];
     private final Format format;
     private final Records records;
     private final String textField;
@@ -45,7 +54,7 @@ public final class RecordReader implements Closeable {
         this.format = format;
         this.records = records;
         this.textField = textField;
-        this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8); // reports malformed UTF-8 instead of replacing it
+        this.in = Files.newInputStream(file);
     }
 
     /** JSONL for a .jsonl/.ndjson name, text for .txt, otherwise JSONL when the first non-blank character is '{'. */
@@ -104,18 +113,43 @@ public final class RecordReader implements Closeable {
         return new Rec(line, t != null && t.isTextual() ? t.asText() : null, obj, raw, null);
     }
 
-    /** A line without its terminator (\n, \r\n or \r), a byte-order mark dropped; bad UTF-8 is a DataException with the line. */
+    /**
+     * The next line without its terminator (\n or \r\n), or null at the end; a UTF-8 byte-order mark is dropped.
+     * Lines are split as bytes and decoded one by one, so bad UTF-8 is a DataException naming its exact line.
+     */
     private String readLine() throws IOException {
-        String s;
+        int n = 0;
+        while (true) {
+            if (pos == limit) {
+                limit = in.read(chunk);
+                pos = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    if (n == 0) return null;
+                    break;
+                }
+            }
+            int nl = pos;
+            while (nl < limit && chunk[nl] != '\n') nl++;
+            int len = nl - pos;
+            if (n + len > line.length) line = Arrays.copyOf(line, Math.max(2 * line.length, n + len));
+            System.arraycopy(chunk, pos, line, n, len);
+            n += len;
+            pos = nl;
+            if (nl < limit) {
+                pos++; // the \n
+                break;
+            }
+        }
+        lineNo++;
+        if (n > 0 && line[n - 1] == '\r') n--;
+        int start = lineNo == 1 && n >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF ? 3 : 0;
         try {
-            s = in.readLine();
+            return utf8.decode(ByteBuffer.wrap(line, start, n - start)).toString();
         } catch (CharacterCodingException e) {
-            throw new DataException(file + " is not valid UTF-8 (line " + (lineNo + 1) + ")",
+            throw new DataException(file + " is not valid UTF-8 (line " + lineNo + ")",
                     "convert it, e.g. `iconv -f LATIN2 -t UTF-8`, or drop the bad bytes with `iconv -c -f UTF-8 -t UTF-8`");
         }
-        if (s == null) return null;
-        if (lineNo++ == 0 && s.startsWith("\uFEFF")) s = s.substring(1);
-        return s;
     }
 
     @Override public void close() throws IOException { in.close(); }

@@ -8,6 +8,7 @@ import dev.nanolm.clean.CleanConfig.Format;
 import dev.nanolm.clean.CleanConfig.Records;
 import dev.nanolm.clean.CleanReport;
 import dev.nanolm.clean.Cleaner;
+import dev.nanolm.clean.ErrorPages;
 import dev.nanolm.clean.RecordReader;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.data.DataException;
@@ -54,7 +55,7 @@ public final class CleanCommand implements Callable<Integer> {
     boolean errorPages;
 
     @Option(names = "--error-page-max-chars", paramLabel = "N", defaultValue = "500",
-            description = "records up to N characters are searched whole for error-page phrases, longer ones only in their first 3 lines (200 characters) (default: ${DEFAULT-VALUE})")
+            description = "records up to N characters are searched whole for error-page phrases, longer ones only in their first " + ErrorPages.HEAD_LINES + " lines (" + ErrorPages.HEAD_CHARS + " characters) (default: ${DEFAULT-VALUE})")
     int errorPageMaxChars;
 
     @Option(names = "--strip-isbn", arity = "1", paramLabel = "true|false", defaultValue = "true", description = "remove ISBN tags from the text (default: ${DEFAULT-VALUE})")
