@@ -20,6 +20,7 @@ final class Isbn {
     record Stripped(String text, List<String> tags) {}
 
     static Stripped strip(String text) {
+        if (!mentionsIsbn(text)) return new Stripped(text, List.of()); // the common case, without the regex
         Matcher m = TAG.matcher(text);
         if (!m.find()) return new Stripped(text, List.of());
         List<String> tags = new ArrayList<>();
@@ -32,5 +33,11 @@ final class Isbn {
         } while (m.find());
         sb.append(text, last, text.length());
         return new Stripped(sb.toString().strip(), tags);
+    }
+
+    private static boolean mentionsIsbn(String text) {
+        for (int i = 0; i + 4 <= text.length(); i++)
+            if ((text.charAt(i) | 0x20) == 'i' && text.regionMatches(true, i, "isbn", 0, 4)) return true;
+        return false;
     }
 }
