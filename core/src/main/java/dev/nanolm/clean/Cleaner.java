@@ -6,6 +6,7 @@ import dev.nanolm.clean.CleanConfig.Format;
 import dev.nanolm.clean.CleanConfig.Records;
 import dev.nanolm.clean.CleanReport.Rule;
 import dev.nanolm.clean.RecordReader.Rec;
+import dev.nanolm.data.DataException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,11 +14,14 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 public final class Cleaner {
     private final CleanConfig c;
     private final CleanReport report;
     private final SeenTexts seen;
+    private List<String> firstFields; // of the first object without the text field, for the error when none has it
 
     private Cleaner(CleanConfig c) {
         this.c = c;
@@ -38,6 +42,7 @@ public final class Cleaner {
                 cl.report.recordsOut++;
             }
         }
+        cl.checkNotAllRejected(in);
         w.flush();
         if (cl.seen != null) {
             cl.report.distinctTexts = cl.seen.size();
@@ -46,10 +51,25 @@ public final class Cleaner {
         return cl.report;
     }
 
+    /**
+     * Every record invalid or without the text field is a wrong --format or --text-field rather than a dirty corpus:
+     * an error (thrown inside the atomic write, so no empty output replaces anything).
+     */
+    private void checkNotAllRejected(Path in) {
+        long n = report.recordsIn;
+        if (n > 0 && report.count(Rule.INVALID_JSON) == n)
+            throw new DataException("no line of " + in + " is a JSON object (" + n + " lines)", "for plain text pass --format text");
+        if (n > 0 && report.count(Rule.NO_TEXT) == n)
+            throw new DataException("no record of " + in + " has a string field \"" + c.textField() + "\"; the first has " + firstFields,
+                    "name the text field with --text-field");
+    }
+
     /** The record's text after the rules, or null when a rule drops it (counted in the report). */
     private String apply(Rec rec) {
         if (rec.invalid() != null) return drop(Rule.INVALID_JSON, rec, rec.invalid());
         String text = rec.text();
+        if (text == null && firstFields == null) firstFields = new ArrayList<>();
+        if (text == null && firstFields.isEmpty()) rec.json().fieldNames().forEachRemaining(firstFields::add);
         if (text == null) return drop(Rule.NO_TEXT, rec, "no string field \"" + c.textField() + "\" in " + CleanReport.snippet(rec.raw()));
         if (c.errorPages()) {
             String phrase = ErrorPages.match(text, c.errorPageMaxChars());
@@ -72,7 +92,8 @@ public final class Cleaner {
             }
         }
         if (seen != null && !seen.add(text)) return drop(Rule.DUPLICATE, rec, CleanReport.snippet(text));
-        int chars = text.strip().codePointCount(0, text.strip().length());
+        String core = text.strip();
+        int chars = core.codePointCount(0, core.length());
         if (chars < Math.max(1, c.minChars())) return drop(Rule.TOO_SHORT, rec, chars + " characters: " + CleanReport.snippet(text));
         return text;
     }

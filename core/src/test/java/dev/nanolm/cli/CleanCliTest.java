@@ -173,6 +173,11 @@ class CleanCliTest {
         assertCleanError(run("clean", "--in", in.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--min-chars", "-1"), 2, "--min-chars");
         assertCleanError(run("clean", "--in", in.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--format", "xml"), 2, "--format");
         assertCleanError(run("clean", "--in", Files.writeString(tmp.resolve("e.jsonl"), "").toString(), "--out", tmp.resolve("o.jsonl").toString()), 1, "empty");
+        // a wrong --format or --text-field rejects every record: an error, and no empty output
+        Path content = Files.writeString(tmp.resolve("c.jsonl"), "{\"content\": \"" + article("x") + "\", \"url\": \"u\"}\n");
+        assertCleanError(run("clean", "--in", content.toString(), "--out", tmp.resolve("o.jsonl").toString()), 1, "[content, url]");
+        Path text = Files.writeString(tmp.resolve("t.txt"), article("x") + "\n");
+        assertCleanError(run("clean", "--in", text.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--format", "jsonl"), 1, "--format text");
         assertFalse(Files.exists(tmp.resolve("o.jsonl")));
     }
 
