@@ -68,9 +68,13 @@ public final class Cleaner {
     private String apply(Rec rec) {
         if (rec.invalid() != null) return drop(Rule.INVALID_JSON, rec, rec.invalid());
         String text = rec.text();
-        if (text == null && firstFields == null) firstFields = new ArrayList<>();
-        if (text == null && firstFields.isEmpty()) rec.json().fieldNames().forEachRemaining(firstFields::add);
-        if (text == null) return drop(Rule.NO_TEXT, rec, "no string field \"" + c.textField() + "\" in " + CleanReport.snippet(rec.raw()));
+        if (text == null) {
+            if (firstFields == null) {
+                firstFields = new ArrayList<>();
+                rec.json().fieldNames().forEachRemaining(firstFields::add);
+            }
+            return drop(Rule.NO_TEXT, rec, "no string field \"" + c.textField() + "\" in " + CleanReport.snippet(rec.raw()));
+        }
         if (c.errorPages()) {
             String phrase = ErrorPages.match(text, c.errorPageMaxChars());
             if (phrase != null) return drop(Rule.ERROR_PAGE, rec, "\"" + phrase + "\" in " + CleanReport.snippet(text));

@@ -25,12 +25,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "clean", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Clean a web-scraped corpus (JSONL or plain text) into a new file of the same format. Rules, in this order:",
-                "invalid JSON lines and objects without the text field are dropped; error pages (\"404 Not Found\", \"Access denied\",",
-                "\"Nie znaleziono strony\", ...: anywhere in a short record, only in the first lines of a long one) are dropped;",
-                "ISBN tags are removed from the text; records below --min-quality are dropped; duplicates (same text after",
-                "lower-casing and collapsing whitespace) are dropped; records shorter than --min-chars are dropped.",
-                "The file is streamed; duplicates are found by a 128-bit hash per distinct text (about 20-45 bytes of heap each)."})
+        description = {"Clean a web-scraped corpus (JSONL or plain text), streamed into a new file of",
+                "the same format. The rules, in this order:",
+                "  1. invalid JSON lines and objects without the text field are dropped",
+                "  2. error pages (\"404 Not Found\", \"Access denied\", \"Nie znaleziono strony\"...)",
+                "     are dropped: the phrase anywhere in a short record, or in the first lines",
+                "     of a long one",
+                "  3. ISBN tags are removed from the text (the record is kept)",
+                "  4. records whose quality field is below --min-quality are dropped",
+                "  5. duplicates (same text after lower-casing and collapsing whitespace) are",
+                "     dropped; each distinct text costs a 128-bit hash (20-45 bytes of heap)",
+                "  6. records shorter than --min-chars are dropped"})
 public final class CleanCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -68,7 +73,7 @@ public final class CleanCommand implements Callable<Integer> {
             description = "drop records whose quality is below this level of --quality-levels, or below this number for a numeric field (default: off)")
     String minQuality;
 
-    @Option(names = "--quality-levels", paramLabel = "L1,L2,...", split = ",", defaultValue = "LOW,MEDIUM,HIGH",
+    @Option(names = "--quality-levels", paramLabel = "LEVEL", split = ",", defaultValue = "LOW,MEDIUM,HIGH",
             description = "quality levels from worst to best, compared ignoring case (default: ${DEFAULT-VALUE})")
     List<String> qualityLevels;
 
