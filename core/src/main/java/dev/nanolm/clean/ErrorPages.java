@@ -1,5 +1,6 @@
 // Recognises HTTP error pages that a crawler saved as text ("404 Not Found", "503 Service Unavailable", "Nie znaleziono
-// strony"): searched in the whole of a short record but only in the head of a long one, so an article mentioning 404 stays.
+// strony"): anywhere in a short record, but in a long one only as a title (near the start of its first lines), so an
+// article that mentions 404 stays.
 package dev.nanolm.clean;
 
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.regex.Pattern;
 public final class ErrorPages {
     private ErrorPages() {}
 
-    /** A long record is an error page only if the phrase is in its first lines, within this many characters. */
-    public static final int HEAD_LINES = 2, HEAD_CHARS = 120;
+    /** A long record is an error page only if the phrase starts within HEAD_CHARS characters of one of its first HEAD_LINES non-blank lines. */
+    public static final int HEAD_LINES = 2, HEAD_CHARS = 40;
+    private static final int LONGEST_PHRASE = 60;
 
     private static final Pattern PHRASES = Pattern.compile(String.join("|",
             // status code with its reason phrase: "404 Not Found", "503 - Service Unavailable"
@@ -30,24 +32,31 @@ public final class ErrorPages {
             "too many requests", "gateway", "unavailable", "error", "http", "błąd", "błęd", "page", "denied", "znaleziono",
             "strona nie", "dostęp");
 
-    /** The error-page phrase found in the text (whole when at most maxChars long, else its head), or null. */
+    /** The error-page phrase found in the text (anywhere when at most maxChars long, else as a title), or null. */
     static String match(String text, int maxChars) {
-        String searched = text.length() <= maxChars ? text : head(text);
-        String lower = searched.toLowerCase(Locale.ROOT);
-        if (CUES.stream().noneMatch(lower::contains)) return null;
-        Matcher m = PHRASES.matcher(lower);
-        if (!m.find()) return null;
-        // the phrase as written, unless lower-casing changed the length (a few letters such as 'İ' become two chars)
-        return lower.length() == searched.length() ? searched.substring(m.start(), m.end()) : m.group();
+        if (text.length() <= maxChars) return find(text, Integer.MAX_VALUE);
+        int from = 0;
+        for (int lines = 0; lines < HEAD_LINES && from < text.length(); ) {
+            int nl = text.indexOf('\n', from), end = nl < 0 ? text.length() : nl;
+            String line = text.substring(from, Math.min(end, from + HEAD_CHARS + LONGEST_PHRASE));
+            if (!line.isBlank()) {
+                String found = find(line.stripLeading(), HEAD_CHARS);
+                if (found != null) return found;
+                lines++;
+            }
+            if (nl < 0) break;
+            from = nl + 1;
+        }
+        return null;
     }
 
-    /** The first HEAD_LINES lines, at most HEAD_CHARS characters. */
-    static String head(String text) {
-        int end = Math.min(text.length(), HEAD_CHARS), nl = -1;
-        for (int i = 0; i < HEAD_LINES; i++) {
-            nl = text.indexOf('\n', nl + 1);
-            if (nl < 0) break;
-        }
-        return text.substring(0, nl < 0 ? end : Math.min(end, nl));
+    /** The first phrase in s if it starts before startBefore, else null. */
+    private static String find(String s, int startBefore) {
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (CUES.stream().noneMatch(lower::contains)) return null;
+        Matcher m = PHRASES.matcher(lower);
+        if (!m.find() || m.start() >= startBefore) return null;
+        // the phrase as written, unless lower-casing changed the length (a few letters such as 'İ' become two chars)
+        return lower.length() == s.length() ? s.substring(m.start(), m.end()) : m.group();
     }
 }

@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
                 "the same format. The rules, in this order:",
                 "  1. invalid JSON lines and objects without the text field are dropped",
                 "  2. error pages (\"404 Not Found\", \"Access denied\", \"Nie znaleziono strony\"...)",
-                "     are dropped: the phrase anywhere in a short record, or in the first lines",
-                "     of a long one",
+                "     are dropped: the phrase anywhere in a short record; in a long one only as",
+                "     a title, near the start of one of its first lines",
                 "  3. ISBN tags are removed from the text (the record is kept)",
                 "  4. records whose quality field is below --min-quality are dropped",
                 "  5. duplicates (same text after lower-casing and collapsing whitespace) are",
@@ -60,7 +60,7 @@ public final class CleanCommand implements Callable<Integer> {
     boolean errorPages;
 
     @Option(names = "--error-page-max-chars", paramLabel = "N", defaultValue = "500",
-            description = "records up to N characters are searched whole for error-page phrases, longer ones only in their first " + ErrorPages.HEAD_LINES + " lines (" + ErrorPages.HEAD_CHARS + " characters) (default: ${DEFAULT-VALUE})")
+            description = "records up to N characters are searched whole for error-page phrases, in longer ones the phrase must start within " + ErrorPages.HEAD_CHARS + " characters of one of the first " + ErrorPages.HEAD_LINES + " lines (default: ${DEFAULT-VALUE})")
     int errorPageMaxChars;
 
     @Option(names = "--strip-isbn", arity = "1", paramLabel = "true|false", defaultValue = "true", description = "remove ISBN tags from the text (default: ${DEFAULT-VALUE})")

@@ -38,7 +38,11 @@ class CleanRulesTest {
         assertNull(ErrorPages.match(article, 500), "a long article that mentions 404 in its body is kept");
         assertNotNull(ErrorPages.match(article, article.length()), "the same text counts when short enough to be searched whole");
         assertEquals("Page not found", ErrorPages.match("Menu | Kontakt\nPage not found\n" + FILLER.repeat(10), 500));
-        assertEquals("line 1\nline 2", ErrorPages.head("line 1\nline 2\nline 3 Page not found"));
+        assertNull(ErrorPages.match("Menu\n\nKontakt\nPage not found\n" + FILLER.repeat(10), 500), "only the first 2 non-blank lines count");
+        assertEquals("404 Not Found", ErrorPages.match("404 Not Found The requested URL was not found." + FILLER.repeat(10), 500),
+                "a scraped page whose line breaks were lost");
+        assertNull(ErrorPages.match("Artykuł o błędach. Serwer zwraca kod 404, gdy strona nie istnieje." + FILLER.repeat(10), 500),
+                "a phrase in the first sentence but not at its start is no title");
     }
 
     @Test
