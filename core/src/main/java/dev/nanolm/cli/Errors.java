@@ -4,12 +4,15 @@ package dev.nanolm.cli;
 
 import dev.nanolm.checkpoint.CheckpointException;
 import dev.nanolm.config.ConfigException;
+import dev.nanolm.config.Strings;
 import dev.nanolm.data.DataException;
 import dev.nanolm.tensor.ShapeException;
 import dev.nanolm.train.NonFiniteLossException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -21,8 +24,19 @@ final class Errors {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String hint = "see `nanolm help " + commandPath(cmd) + "`";
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty())
-            hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? " + hint;
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> suggestions = new ArrayList<>(u.getSuggestions());
+            String word = u.getUnmatched().isEmpty() ? "-" : u.getUnmatched().get(0);
+            if (!word.startsWith("-") && !cmd.getSubcommands().isEmpty()) {
+                // picocli's bigram similarity ties "trian" with "clean" and can leave out "train"; edit distance puts it first
+                String nearest = Strings.nearest(word, cmd.getSubcommands().keySet());
+                if (!suggestions.isEmpty() || Strings.levenshtein(word, nearest) <= 2) {
+                    suggestions.remove(nearest);
+                    suggestions.add(0, nearest);
+                }
+            }
+            if (!suggestions.isEmpty()) hint = "did you mean " + String.join(" or ", suggestions) + "? " + hint;
+        }
         print(err, ex.getMessage(), hint);
         return USAGE;
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nanolm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Build, train, evaluate and sample small language models on a CPU, in pure Java.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, PresetsCommand.class, DatasetsCommand.class,
-                LrFindCommand.class, EmbeddingsCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, TokenizerCommand.class, TokenizeCommand.class, ClassifyCommand.class,
+                LrFindCommand.class, EmbeddingsCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, TokenizerCommand.class, TokenizeCommand.class, ClassifyCommand.class, CleanCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run `nanolm help <command>` for the options of a command."})
 public final class Main implements Runnable {

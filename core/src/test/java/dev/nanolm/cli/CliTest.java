@@ -34,7 +34,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "train", "sample", "presets", "datasets", "sweep", "report", "compare", "help"})
+    @ValueSource(strings = {"", "train", "sample", "presets", "datasets", "sweep", "report", "compare", "clean", "help"})
     void everyCommandHasHelp(String cmd) {
         Result r = cmd.isEmpty() ? run("--help") : run(cmd, "--help");
         assertEquals(0, r.code, r.err);
