@@ -181,6 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
     public static String settingsHelp() {
         StringBuilder sb = new StringBuilder();
         for (Key k : Keys.all().values()) sb.append(String.format("  --%-16s %-10s %s%n", k.name(), k.defaultValue(), k.help()));
-        return sb.toString();
+        return sb.toString().replace("%", "%%"); // picocli formats a footer: a bare % (as in "10% of") would be a bad format
+
     }
 }
