@@ -15,7 +15,6 @@ import dev.nanolm.classify.EpochOrder;
 import dev.nanolm.classify.LabeledTexts;
 import dev.nanolm.classify.RnnClassifier;
 import dev.nanolm.classify.TrainStep;
-import dev.nanolm.classify.WordVocab;
 import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
