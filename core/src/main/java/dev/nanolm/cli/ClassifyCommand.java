@@ -51,7 +51,7 @@ public final class ClassifyCommand implements Runnable {
     static final class Train implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn (the default), agnews-gru, agnews-lstm, agnews-best, agnews-bow (see `nanolm presets`)")
+        @Option(names = "--preset", paramLabel = "NAME", description = "agnews-rnn (the default), agnews-gru, agnews-lstm, agnews-gru-tuned, agnews-bow, agnews-best (see `nanolm presets`)")
         String preset;
 
         @Option(names = "--data", paramLabel = "NAME|PATH", description = "ag_news, or a CSV/TSV file (--label-col, --text-cols, --test-data)")
