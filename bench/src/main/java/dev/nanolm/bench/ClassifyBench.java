@@ -12,6 +12,7 @@ import dev.nanolm.classify.Batches;
 import dev.nanolm.classify.ClassifierConfig;
 import dev.nanolm.classify.ClassifyData;
 import dev.nanolm.classify.EpochOrder;
+import dev.nanolm.classify.Evaluator;
 import dev.nanolm.classify.LabeledTexts;
 import dev.nanolm.classify.RnnClassifier;
 import dev.nanolm.classify.TrainStep;
@@ -38,11 +39,15 @@ import java.util.Map;
  *                      [--warmup-batches 20] [--threads 2] [--side nanolm|libtorch|both] [--key value (any setting)]
  * Each side first trains warm-up batches (untimed, while the JIT compiles), then times the next F of an epoch's
  * batches; seconds per epoch = the mean time per timed batch x batches per epoch (training only, no evaluation).
+ * With --accuracy-epochs E nothing is timed: each side trains E whole epochs from the same initial weights on the
+ * same batches (orders from one Rng(seed + 1); only the dropout masks differ) and reports its test accuracy after
+ * each epoch, so "within 0.5 points of libtorch" is measured on the same data and seed.
  */
 public final class ClassifyBench {
     private List<String> presets = List.of("agnews-rnn", "agnews-gru");
     private int rows = 0, warmup = 20, threads = 2;
     private double fraction = 1.0;
+    private int accuracyEpochs = 0;
     private String side = "both";
     private final LinkedHashMap<String, String> overrides = new LinkedHashMap<>();
 
@@ -72,6 +77,7 @@ public final class ClassifyBench {
                 case "--presets", "--preset" -> presets = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
                 case "--rows" -> rows = whole(a, v, 0);
                 case "--warmup-batches" -> warmup = whole(a, v, 0);
+                case "--accuracy-epochs" -> accuracyEpochs = whole(a, v, 0);
                 case "--threads" -> threads = whole(a, v, 1);
                 case "--side" -> {
                     if (!List.of("nanolm", "libtorch", "both").contains(v)) throw new IllegalArgumentException("--side must be nanolm, libtorch or both, got " + v);
@@ -119,6 +125,10 @@ public final class ClassifyBench {
         List<String> table = new ArrayList<>();
         for (String p : presets) table.add(runPreset(p));
         System.out.println();
+        if (accuracyEpochs > 0) {
+            for (String line : table) System.out.println(line);
+            return;
+        }
         System.out.printf(Locale.ROOT, "%-14s %14s %16s %18s%n", "preset", "nanolm s/epoch", "libtorch s/epoch", "nanolm/libtorch");
         for (String line : table) System.out.println(line);
         System.out.println("(training seconds per epoch, no evaluation; ratio < 1: nanolm faster; goal <= 0.7)");
@@ -157,6 +167,13 @@ public final class ClassifyBench {
                 preset, cfg.cell(), cfg.layers(), cfg.hidden(), cfg.nEmbd(), cfg.aggregation(), cfg.concatLast() ? "+last" : "", cfg.dropout(),
                 d.name(), tr.size(), rows > 0 ? " (--rows)" : "", vocab.size(), tr.meanLength(), w.B(), s.number("learning-rate"), warmup, timed, nb,
                 timed < nb ? String.format(Locale.ROOT, " (s/epoch extrapolated from %.0f%% of an epoch)", 100.0 * timed / nb) : "");
+        if (accuracyEpochs > 0) {
+            Batches.Encoded te = Batches.Encoded.of(d.test(), vocab, s.integer("max-len"));
+            double[] na = side.equals("libtorch") ? null : nanolmAccuracy(w, te), ta = side.equals("nanolm") ? null : libtorchAccuracy(w, te);
+            return String.format(Locale.ROOT, "%-14s best test accuracy: nanolm %s, libtorch %s (%d epochs, %d test rows)", preset,
+                    na == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * Arrays.stream(na).max().orElse(Double.NaN)),
+                    ta == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * Arrays.stream(ta).max().orElse(Double.NaN)), accuracyEpochs, te.size());
+        }
         double n = side.equals("libtorch") ? Double.NaN : nanolm(w, timed);
         double t = side.equals("nanolm") ? Double.NaN : libtorch(w, timed);
         return String.format(Locale.ROOT, "%-14s %14s %16s %18s", preset, fmt(n), fmt(t), Double.isNaN(n) || Double.isNaN(t) ? "" : String.format(Locale.ROOT, "%.2f", n / t));
@@ -231,6 +248,74 @@ public final class ClassifyBench {
             }
             return report("libtorch", w, timed, System.nanoTime() - t0, first, lossSum / timed);
         }
+    }
+
+    /** Test accuracy after each of accuracyEpochs epochs of nanolm training (orders from Rng(seed + 1)). */
+    private double[] nanolmAccuracy(Work w, Batches.Encoded te) {
+        Rng rng = new Rng(w.seed()), orderRng = new Rng(w.seed() + 1);
+        RnnClassifier model = w.model(rng);
+        Settings s = w.s();
+        AdamW opt = new AdamW(model.parameters(), s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f, s.number("weight-decay"));
+        TrainStep step = new TrainStep(model, opt, s.number("grad-clip"));
+        int[] rows = new int[te.size()];
+        for (int i = 0; i < rows.length; i++) rows[i] = i;
+        double[] acc = new double[accuracyEpochs];
+        for (int e = 0; e < accuracyEpochs; e++) {
+            int[] order = EpochOrder.of(w.tr(), orderRng, w.B(), s.bool("bucket"));
+            model.train(true);
+            for (int i = 0; i < w.batches(); i++) step.run(batch(w, order, i), rng);
+            acc[e] = Evaluator.run(model, te, 256, false).accuracy(te.labels(), rows);
+            System.out.printf(Locale.ROOT, "  nanolm   epoch %d: test accuracy %.2f%%%n", e + 1, 100 * acc[e]);
+        }
+        return acc;
+    }
+
+    /** The same epochs in libtorch (same initial weights and batch orders; torch's own dropout masks). */
+    private double[] libtorchAccuracy(Work w, Batches.Encoded te) {
+        Rng rng = new Rng(w.seed()), orderRng = new Rng(w.seed() + 1);
+        RnnClassifier model = w.model(rng);
+        Settings s = w.s();
+        if (s.number("grad-clip") > 0) throw new IllegalArgumentException("the libtorch side has no gradient clipping; use --grad-clip 0");
+        Integer[] byLength = new Integer[te.size()];
+        for (int i = 0; i < byLength.length; i++) byLength[i] = i;
+        Arrays.sort(byLength, java.util.Comparator.comparingInt(i -> te.tokens()[i].length));
+        int[] evalOrder = Arrays.stream(byLength).mapToInt(Integer::intValue).toArray();
+        double[] acc = new double[accuracyEpochs];
+        try (NDManager m = Torch.manager()) {
+            TorchClassifier t = new TorchClassifier(m, model);
+            Map<String, Float> decay = new LinkedHashMap<>();
+            for (String name : t.params().keySet()) decay.put(name, s.number("weight-decay"));
+            TorchRef.AdamW opt = new TorchRef.AdamW(t.params(), decay, s.number("learning-rate"), s.number("beta1"), s.number("beta2"), 1e-8f);
+            for (int e = 0; e < accuracyEpochs; e++) {
+                int[] order = EpochOrder.of(w.tr(), orderRng, w.B(), s.bool("bucket"));
+                t.train(true);
+                for (int i = 0; i < w.batches(); i++) {
+                    Batches.Batch b = batch(w, order, i);
+                    t.zeroGrad();
+                    try (NDManager scope = t.scope(); GradientCollector gc = Torch.gradients()) {
+                        gc.backward(TorchClassifier.loss(t.logits(b.ids(), b.lengths(), b.B(), b.T()), b.labels()));
+                    }
+                    opt.step();
+                }
+                t.train(false);
+                int ok = 0;
+                for (int from = 0; from < evalOrder.length; from += 256) {
+                    Batches.Batch b = te.batch(evalOrder, from, Math.min(evalOrder.length, from + 256));
+                    try (NDManager scope = t.scope()) {
+                        float[] lg = t.logits(b.ids(), b.lengths(), b.B(), b.T()).toFloatArray();
+                        int C = lg.length / b.B();
+                        for (int r = 0; r < b.B(); r++) {
+                            int best = 0;
+                            for (int c = 1; c < C; c++) if (lg[r * C + c] > lg[r * C + best]) best = c;
+                            if (best == b.labels()[r]) ok++;
+                        }
+                    }
+                }
+                acc[e] = (double) ok / te.size();
+                System.out.printf(Locale.ROOT, "  libtorch epoch %d: test accuracy %.2f%%%n", e + 1, 100 * acc[e]);
+            }
+        }
+        return acc;
     }
 
     /** Prints and returns a side's seconds per epoch. */
