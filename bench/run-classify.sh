@@ -6,9 +6,9 @@
 # --rows N trains on N rows drawn at random (--split-seed); --epochs-fraction F times F of an epoch's batches and extrapolates (the
 # output says so). REBUILD=0 reuses bench/target/benchmarks.jar; NANOLM_HEAP sets -Xmx (default 8g); NANOLM_DATA
 # --accuracy-epochs E: no timing; each side trains E whole epochs from the same weights on the same batches and prints its test
+# A quick check that it works: bench/run-classify.sh --rows 300 --warmup-batches 2
 # accuracy after each (nanolm vs libtorch on the same data and seed).
 # defaults to ../shared/data (from the repository root). Run it on an otherwise idle machine (PERF-NOTES cliff 3).
-# A quick check that it works: bench/run-classify.sh --rows 300 --warmup-batches 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
