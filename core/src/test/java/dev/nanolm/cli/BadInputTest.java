@@ -81,12 +81,15 @@ class BadInputTest {
     }
 
     /** A copy of the LM run, changed by edit (for compare's damaged runs). */
-    static String lmCopy(String name, java.util.function.Consumer<Path> edit) {
+    static String lmCopy(String name, java.util.function.Consumer<Path> edit) { return copy(lmRun, name, edit); }
+
+    /** A copy of a run, changed by edit. */
+    static String copy(Path run, String name, java.util.function.Consumer<Path> edit) {
         Path dir = tmp.resolve(name);
         if (Files.exists(dir)) return dir.toString(); // cases() is listed more than once
-        try (Stream<Path> files = Files.walk(lmRun)) {
+        try (Stream<Path> files = Files.walk(run)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                Path to = dir.resolve(lmRun.relativize(f).toString());
+                Path to = dir.resolve(run.relativize(f).toString());
                 if (Files.isDirectory(f)) Files.createDirectories(to);
                 else Files.copy(f, to);
             }
@@ -331,6 +334,21 @@ class BadInputTest {
         var est = dev.nanolm.train.MemoryEstimate.of(dev.nanolm.models.ModelType.config(s, 65), 64);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.nanolm.config.ConfigException.class, () -> est.check(2L << 30, 64, 256));
         assertTrue(e.hint().matches("use --batch-size \\d+ or less \\(with --grad-accum \\d+ .*"), e.hint());
+    }
+
+    @Test
+    void classifyResumeOfARunFromBeforeResumableRunsIsRefused() {
+        // a classifier checkpoint as written before --resume existed: no optimizer state, no progress metadata
+        Path old = Path.of(copy(bowRun, "bow-old", d -> {
+            Path last = d.resolve("checkpoints/last.safetensors");
+            dev.nanolm.checkpoint.Checkpoint ck = dev.nanolm.checkpoint.Checkpoint.load(last);
+            ck.tensors().keySet().removeIf(k -> k.startsWith(dev.nanolm.checkpoint.Checkpoint.OPTIM_PREFIX));
+            ck.metadata().keySet().removeIf(k -> k.startsWith("optim") || k.startsWith("rng") || k.startsWith("epoch"));
+            ck.save(last);
+        }));
+        CliTest.Result r = run("classify", "train", "--out", old.toString(), "--resume");
+        assertCleanError(r, 1, "start a new run");
+        assertTrue(r.err().contains("predates") || r.err().contains("written before"), r.err());
     }
 
     @Test
