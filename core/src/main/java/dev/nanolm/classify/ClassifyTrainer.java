@@ -52,6 +52,19 @@ public final class ClassifyTrainer {
         new ClassifierConfig(s.str("model"), 10, s.integer("n-embd"), s.integer("n-hidden"), s.integer("n-layer"), s.bool("bidirectional"),
                 s.number("dropout"), s.str("aggregation"), s.bool("concat-last"), s.bool("mean-includes-padding"), 2, s.integer("ngram-buckets"));
         s.bool("bucket");
+        if (s.str("model").equals("bow")) checkBucketTable(s.integer("ngram-buckets"), s.integer("n-embd"), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The bigram table (buckets x n-embd, with its gradient and two AdamW moments: 16 bytes a number) must be one Java
+     * array and fit the heap; refused here, before the run directory and the vocabulary are made.
+     */
+    static void checkBucketTable(int buckets, int nEmbd, long maxHeap) {
+        double numbers = (double) buckets * nEmbd, bytes = 16 * numbers;
+        if (numbers > Integer.MAX_VALUE - 16 || bytes > maxHeap)
+            throw new ConfigException(String.format("--ngram-buckets %d x --n-embd %d is a table of %.3g numbers (%.1f GiB with its gradient and "
+                    + "optimizer state) but Java may use %.1f GiB and one array holds at most 2^31", buckets, nEmbd, numbers, bytes / (1L << 30),
+                    maxHeap / (double) (1L << 30)), "use --ngram-buckets 100000 (the agnews-bow preset's)");
     }
 
     /** Trains the run; resume continues from checkpoints/last.safetensors as if the run had never stopped. */

@@ -72,7 +72,7 @@ public final class ClassifyCommand implements Runnable {
         @Unmatched List<String> overrides = new ArrayList<>();
 
         @Override public Integer call() {
-            Settings s = resume && preset == null ? TrainCommand.resumeSettings(new RunDir(out), data, unalias(overrides))
+            Settings s = resume && preset == null ? TrainCommand.resumeSettings(new RunDir(out), data, unalias(overrides), true)
                     : settings(preset, data, overrides);
             ClassifyTrainer.check(s);
             PrintStream log = new PrintStream(System.out, true);

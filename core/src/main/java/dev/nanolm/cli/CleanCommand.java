@@ -100,6 +100,9 @@ public final class CleanCommand implements Callable<Integer> {
         if (reportFile != null && (same(reportFile, in) || same(reportFile, out)))
             throw new ConfigException("--report " + reportFile + " is the input or output file", "use another name, e.g. --report clean-report.json");
         if (Files.isDirectory(out)) throw new ConfigException("--out " + out + " is a directory", "pass a file name, e.g. --out " + out.resolve("cleaned.jsonl"));
+        // checked before the corpus is written, so a bad --report does not fail after the cleaned file exists
+        if (reportFile != null && Files.isDirectory(reportFile))
+            throw new ConfigException("--report " + reportFile + " is a directory", "pass a file name, e.g. --report " + reportFile.resolve("clean-report.json"));
         Format f = format == Format.AUTO ? RecordReader.detect(in) : format;
         CleanConfig c = new CleanConfig(f, records, textField, errorPages, errorPageMaxChars, stripIsbn, qualityField, minQuality,
                 qualityLevels, dedup, minChars, examples);

@@ -45,6 +45,9 @@ public final class CompareCommand implements Callable<Integer> {
     /** Timed generations per run, of which the median counts (one slow pass on a shared machine does not). */
     static final int TIMED_REPEATS = 5;
 
+    /** A bound on --tokens: a million tokens time any model well, and their passes fit the heap. */
+    static final int MAX_TOKENS = 1_000_000;
+
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "run directories written by `nanolm train`")
@@ -71,6 +74,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (tokens <= 0) throw new ConfigException("--tokens must be positive, got " + tokens, "use --tokens 500");
+        // each of the 5+ timed passes holds all its tokens: 2^31 of them would end in an out-of-memory after the evaluation
+        if (tokens > MAX_TOKENS) throw new ConfigException("--tokens " + tokens + " is more than the timing needs (at most " + MAX_TOKENS + ")", "use --tokens 500");
         Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         new dev.nanolm.train.RunDir(dir).checkWritable(); // before minutes of evaluation
         PrintWriter err = spec.commandLine().getErr();

@@ -69,12 +69,15 @@ final class Errors {
         return DATA;
     }
 
+    static String oneLine(String s) { return s.replaceAll("\\s*\\R\\s*", " "); }
+
     private static void printOutOfMemory(PrintWriter err) {
         print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ...");
     }
 
     static void print(PrintWriter err, String what, String hint) {
-        err.println("error: " + what + (hint == null || hint.isEmpty() ? "" : " (hint: " + hint + ")"));
+        // one line whatever a message holds (a parser's message can carry its own line break)
+        err.println(oneLine("error: " + what + (hint == null || hint.isEmpty() ? "" : " (hint: " + hint + ")")));
         err.flush();
     }
 

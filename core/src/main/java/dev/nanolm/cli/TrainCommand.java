@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (resume && out == null) throw new ConfigException("--resume needs --out DIR (the run to continue)", "add --out runs/NAME");
         // --resume without --preset continues with the run's own settings (config.json), plus any --key overrides
-        Settings settings = resume && preset == null ? resumeSettings(new RunDir(out), data, overrides)
+        Settings settings = resume && preset == null ? resumeSettings(new RunDir(out), data, overrides, false)
                 : resolveSettings(preset, data, overrides);
         Path dir = out != null ? out : Path.of("runs", (preset != null ? preset : settings.str("model")) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -116,12 +116,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** defaults <- preset <- --data <- --key value overrides (also --key=value). */
     /** The settings a run was started with (its config.json), then --data and the --key overrides on top. */
-    static Settings resumeSettings(RunDir run, String data, List<String> overrides) {
+    static Settings resumeSettings(RunDir run, String data, List<String> overrides, boolean classifier) {
         if (!Files.exists(run.config()))
             throw new DataException("nothing to resume: " + run.config() + " does not exist",
                     "start a new run without --resume, or give --out the directory of an earlier run");
+        Map<String, Object> config = run.readJson(run.config());
+        // a classifier's model config names its classes; resumed by the other command its settings would fail obscurely
+        boolean classifierRun = config.get("model") instanceof Map<?, ?> m && m.containsKey("numClasses");
+        if (classifierRun != classifier)
+            throw new DataException(run.dir + " is a " + (classifierRun ? "text-classifier" : "language-model") + " run",
+                    "resume it with `nanolm " + (classifierRun ? "classify train" : "train") + " --out " + run.dir + " --resume`");
         @SuppressWarnings("unchecked")
-        Map<String, String> saved = (Map<String, String>) run.readJson(run.config()).get("settings");
+        Map<String, String> saved = (Map<String, String>) config.get("settings");
         if (saved == null) throw new DataException(run.config() + " has no settings",
                 "resume with the run's original options (--preset ... --key value)");
         Settings s = Settings.fromMap(saved);

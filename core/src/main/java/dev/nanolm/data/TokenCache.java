@@ -98,8 +98,8 @@ public final class TokenCache {
         JsonNode meta;
         try {
             meta = JSON.readTree(Files.readString(dir.resolve(META), StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new Damaged(META + " does not parse");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.nio.charset.CharacterCodingException e) {
+            throw new Damaged(META + " does not parse"); // (not UTF-8: the reader's own message is "Input length = 1")
         }
         if (meta.path("format").asInt() != FORMAT || !key.equals(meta.path("key").asText()))
             throw new Damaged(META + " is of another corpus, tokenizer or format");

@@ -38,10 +38,21 @@ public final class Tokenizers {
     public static Tokenizer fromSpec(String spec, String text, int minCount) {
         check(spec);
         if (spec.equals("char")) return CharVocab.fromText(text, false);
-        if (spec.equals("word")) return WordVocab.build(new String[] {text}, minCount);
+        if (spec.equals("word")) return wordVocab(text, minCount);
         if (spec.equals("byte")) return ByteTokenizer.INSTANCE;
         if (spec.startsWith("bpe:")) return loadBpe(Path.of(spec.substring(4)));
         return new Tiktoken(spec.substring(9));
+    }
+
+    /** A word vocabulary that holds at least one word: one of only <unk> and the specials would train a model on nothing. */
+    private static WordVocab wordVocab(String text, int minCount) {
+        if (minCount < 0) throw new ConfigException("--min-count must be 0 or more, got " + minCount, "use --min-count " + WORD_MIN_COUNT);
+        WordVocab v = WordVocab.build(new String[] {text}, minCount);
+        if (v.size() > WordVocab.SPECIALS.size()) return v;
+        if (WordVocab.words(text).length == 0)
+            throw new DataException("the text has no words (letters or digits) for --tokenizer word", "use --tokenizer char or byte");
+        throw new DataException("no word of the text is seen more than --min-count " + minCount + " times: the vocabulary would be only <unk>",
+                "use a smaller --min-count, e.g. --min-count " + WORD_MIN_COUNT);
     }
 
     /** A merges file written by `nanolm tokenizer train`; DataException when it is missing or not one. */

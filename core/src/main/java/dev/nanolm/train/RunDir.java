@@ -147,7 +147,9 @@ public final class RunDir {
         try {
             return JSON.readValue(file.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + " (" + e.getMessage() + ")", "is " + dir + " a nanolm run directory?");
+            // Jackson's original message, without the source location it appends on a second line
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new DataException("cannot read " + file + " (" + why + ")", "is " + dir + " a nanolm run directory?");
         }
     }
 

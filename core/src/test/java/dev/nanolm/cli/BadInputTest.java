@@ -46,6 +46,58 @@ class BadInputTest {
         itemRun = tmp.resolve("item-run");
         assertEquals(0, run("train", "--preset", "names-mlp", "--data", words.toString(), "--out", itemRun.toString(), "--max-iters", "2",
                 "--eval-interval", "1", "--eval-samples", "0").code());
+        newCommandFixtures();
+    }
+
+    static Path jsonl, agTrain, agTest, bowRun, lmRun;
+
+    /** This session's commands: a JSONL corpus, an AG News sample, a finished bow classifier run, an LM run for compare. */
+    static void newCommandFixtures() throws IOException {
+        StringBuilder j = new StringBuilder();
+        for (int i = 0; i < 30; i++) j.append("{\"text\": \"record ").append(i).append(" says something long enough to keep.\", \"quality_ai\": \"HIGH\"}\n");
+        jsonl = Files.writeString(tmp.resolve("corpus.jsonl"), j.toString());
+        List<String> tr = Files.readAllLines(TestData.file("ag_news/train.csv")), te = Files.readAllLines(TestData.file("ag_news/test.csv"));
+        List<String> a = new ArrayList<>(), b = new ArrayList<>(); // every class: the files are grouped by class
+        for (int i = 0; i < tr.size(); i += tr.size() / 200) a.add(tr.get(i));
+        for (int i = 0; i < te.size(); i += te.size() / 40) b.add(te.get(i));
+        agTrain = Files.write(tmp.resolve("ag-train.csv"), a);
+        agTest = Files.write(tmp.resolve("ag-test.csv"), b);
+        bowRun = tmp.resolve("bow-run");
+        CliTest.Result trained = run(bow("bow-run", "--out", bowRun.toString()));
+        assertEquals(0, trained.code(), trained.err());
+        lmRun = tmp.resolve("lm-run");
+        assertEquals(0, run(gpt("lm", "--out", lmRun.toString(), "--eval-interval", "2", "--eval-iters", "1", "--sample-tokens", "5")).code());
+    }
+
+    /** classify train --preset agnews-bow on the AG News sample for one epoch into a fresh folder. */
+    static String[] bow(String name, String... more) {
+        String[] train = merge(new String[] {"train", "--preset", "agnews-bow", "--data", agTrain.toString(), "--test-data", agTest.toString(),
+                "--epochs", "1", "--min-count", "0", "--out", out(name)}, more);
+        return Stream.concat(Stream.of("classify"), Stream.of(train)).toArray(String[]::new);
+    }
+
+    static String[] clean(String... more) {
+        return merge(new String[] {"clean", "--in", jsonl.toString(), "--out", out("cleaned.jsonl")}, more);
+    }
+
+    /** A copy of the LM run, changed by edit (for compare's damaged runs). */
+    static String lmCopy(String name, java.util.function.Consumer<Path> edit) { return copy(lmRun, name, edit); }
+
+    /** A copy of a run, changed by edit. */
+    static String copy(Path run, String name, java.util.function.Consumer<Path> edit) {
+        Path dir = tmp.resolve(name);
+        if (Files.exists(dir)) return dir.toString(); // cases() is listed more than once
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = dir.resolve(run.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        edit.accept(dir);
+        return dir.toString();
     }
 
     static Path file(String name, byte[] bytes) {
@@ -160,7 +212,78 @@ class BadInputTest {
                 // memory
                 c("a batch too big for the heap", 2, "use --batch-size", gpt("memory", "--n-embd", "384", "--n-head", "6", "--n-layer", "6", "--block-size", "256",
                         "--data", file("long.txt", "to be or not to be, that is the question.\n".repeat(100)).toString(), "--batch-size", "5000")),
-                c("sizes beyond Java's array limit", 2, "more than Java's limit", gpt("array", "--n-embd", "2000000000", "--n-head", "1")));
+                c("sizes beyond Java's array limit", 2, "more than Java's limit", gpt("array", "--n-embd", "2000000000", "--n-head", "1")),
+                // clean
+                c("clean: missing input", 1, "no such file", clean("--in", tmp.resolve("nope.jsonl").toString())),
+                c("clean: empty input", 1, "is empty", clean("--in", file("empty.jsonl", "").toString())),
+                c("clean: binary input", 1, "not valid UTF-8", clean("--in", file("bin.jsonl", new byte[] {'{', (byte) 0xFF, 0, 1, (byte) 0x80, '\n'}).toString())),
+                c("clean: input is a directory", 1, "is a directory", clean("--in", tmp.toString())),
+                c("clean: --out is a directory", 2, "--out " + tmp + " is a directory", clean("--out", tmp.toString())),
+                c("clean: --out under a regular file", 1, "plain-file", clean("--out", aFile.resolve("cleaned.jsonl").toString())),
+                c("clean: --out is the input", 2, "is the input file", clean("--out", jsonl.toString())),
+                c("clean: --report is a directory", 2, "--report " + tmp + " is a directory", clean("--out", out("report-dir.jsonl"), "--report", tmp.toString())),
+                c("clean: unknown --min-quality level", 2, "neither a number nor one of --quality-levels", clean("--min-quality", "SUPER")),
+                c("clean: --text-field in no record", 1, "no record of", clean("--text-field", "body")),
+                c("clean: negative --min-chars", 2, "--min-chars must be 0 or more, got -5", clean("--min-chars", "-5")),
+                c("clean: unknown --format", 2, "--format", clean("--format", "xml")),
+                // compare
+                c("compare: no runs", 2, "RUN", new String[] {"compare", "--out", out("cmp")}),
+                c("compare: a run that is a file", 1, "no run directory at", new String[] {"compare", aFile.toString(), "--out", out("cmp")}),
+                c("compare: a run without summary.json", 1, "has no summary.json", new String[] {"compare", lmCopy("no-summary", d -> delete(d.resolve("summary.json"))), "--out", out("cmp")}),
+                c("compare: a run without checkpoints", 1, "no checkpoint at", new String[] {"compare", lmCopy("no-ckpt", d -> delete(d.resolve("checkpoints/last.safetensors"))), "--out", out("cmp")}),
+                c("compare: a garbled summary.json", 1, "cannot read", new String[] {"compare", lmCopy("bad-summary", d -> write(d.resolve("summary.json"), "{\"model\": ")), "--out", out("cmp")}),
+                c("compare: a classifier run", 1, "not a", new String[] {"compare", bowRun.toString(), "--out", out("cmp")}),
+                c("compare: a run given twice", 2, "is given twice", new String[] {"compare", lmRun.toString(), lmRun.toString(), "--out", out("cmp")}),
+                c("compare: --tokens 0", 2, "--tokens must be positive, got 0", new String[] {"compare", lmRun.toString(), "--tokens", "0", "--out", out("cmp")}),
+                c("compare: --tokens -1", 2, "--tokens must be positive, got -1", new String[] {"compare", lmRun.toString(), "--tokens", "-1", "--out", out("cmp")}),
+                c("compare: --tokens huge", 2, "more than the timing needs", new String[] {"compare", lmRun.toString(), "--tokens", "2000000000", "--out", out("cmp")}),
+                c("compare: --out a file", 1, "is a file, not a folder", new String[] {"compare", lmRun.toString(), "--out", aFile.toString()}),
+                // --max-time
+                c("--max-time garbage", 2, "--max-time must be a duration", gpt("mt1", "--max-time", "garbage")),
+                c("--max-time negative", 2, "--max-time must be >= 0", gpt("mt2", "--max-time", "-1")),
+                c("--max-time 10x", 2, "got '10x'", gpt("mt3", "--max-time", "10x")),
+                // --tokenizer word
+                c("word tokenizer, --min-count above every count", 1, "the vocabulary would be only <unk>", gpt("word1", "--tokenizer", "word", "--min-count", "1000000")),
+                c("word tokenizer on a text without letters", 1, "has no words", gpt("word2", "--tokenizer", "word", "--data", file("dots.txt", ". , ; ! ?\n".repeat(50)).toString())),
+                c("word tokenizer, negative --min-count", 2, "--min-count must be 0 or more", gpt("word3", "--tokenizer", "word", "--min-count", "-1")),
+                c("sample --tokenizer of another kind", 2, "is not the run's tokenizer", new String[] {"sample", "--run", textRun.toString(), "--tokenizer", "word"}),
+                // gru-lm and bdh
+                c("bdh --mlp-multiplier 0", 2, "--mlp-multiplier must be positive", bdh("mm0", "--mlp-multiplier", "0")),
+                c("bdh odd neurons per head", 2, "even number of neurons per head", bdh("mm-odd", "--n-embd", "9", "--mlp-multiplier", "1")),
+                c("bdh neurons beyond a CPU run", 2, "far beyond a CPU run", bdh("mm-far", "--mlp-multiplier", "1000000000")),
+                c("bdh too big for the heap", 2, "training needs about", bdh("mm-heap", "--mlp-multiplier", "2000000")),
+                c("bdh --n-layer 0", 2, "--n-layer must be positive", bdh("bdh-l0", "--n-layer", "0")),
+                c("gru-lm --n-layer 0", 2, "--n-layer must be positive", gpt("grulm-l0", "--model", "gru-lm", "--n-layer", "0")),
+                // classify
+                c("classify --resume of no run", 1, "nothing to resume", new String[] {"classify", "train", "--out", tmp.resolve("no-run").toString(), "--resume"}),
+                c("classify --resume of a language-model run", 1, "is a language-model run", new String[] {"classify", "train", "--out", textRun.toString(), "--resume"}),
+                c("train --resume of a classifier run", 1, "is a text-classifier run", new String[] {"train", "--out", bowRun.toString(), "--resume"}),
+                c("classify --ngram-buckets -1", 2, "--ngram-buckets must be >= 0", bow("nb-neg", "--ngram-buckets", "-1")),
+                c("classify --ngram-buckets beyond an array", 2, "--ngram-buckets 100000000 x --n-embd 32", bow("nb-huge", "--ngram-buckets", "100000000")),
+                c("classify predict on an empty --file", 1, "is empty", new String[] {"classify", "predict", "--run", bowRun.toString(), "--file", file("empty-lines.txt", "").toString()}),
+                c("classify predict on blank lines", 2, "nothing to label", new String[] {"classify", "predict", "--run", bowRun.toString(), "--file", file("blank-lines.txt", "\n \n").toString()}),
+                c("classify predict with a language-model run", 1, "not a text classifier", new String[] {"classify", "predict", "--run", textRun.toString(), "really"}));
+    }
+
+    /** train a small bdh on the text, likewise. */
+    static String[] bdh(String name, String... more) {
+        return merge(gpt(name, "--model", "bdh", "--mlp-multiplier", "4"), more);
+    }
+
+    static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void write(Path p, String text) {
+        try {
+            Files.writeString(p, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -173,7 +296,7 @@ class BadInputTest {
 
     @Test
     void theCaseCountIsWhatTheReadmeSays() {
-        assertEquals(61, cases().count());
+        assertEquals(105, cases().count());
     }
 
     /** The real entry point: the exit code reaches the OS, one error line, no stack trace. */
@@ -188,7 +311,8 @@ class BadInputTest {
 
     static Stream<Arguments> childCases() {
         return cases().filter(a -> List.of("non-UTF-8 data file", "unknown setting", "prompt outside the vocabulary (listed)",
-                "output directory under a regular file", "a batch too big for the heap").contains((String) a.get()[0]));
+                "output directory under a regular file", "a batch too big for the heap",
+                "clean: binary input", "compare: a garbled summary.json").contains((String) a.get()[0]));
     }
 
     @Test
@@ -210,6 +334,21 @@ class BadInputTest {
         var est = dev.nanolm.train.MemoryEstimate.of(dev.nanolm.models.ModelType.config(s, 65), 64);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.nanolm.config.ConfigException.class, () -> est.check(2L << 30, 64, 256));
         assertTrue(e.hint().matches("use --batch-size \\d+ or less \\(with --grad-accum \\d+ .*"), e.hint());
+    }
+
+    @Test
+    void classifyResumeOfARunFromBeforeResumableRunsIsRefused() {
+        // a classifier checkpoint as written before --resume existed: no optimizer state, no progress metadata
+        Path old = Path.of(copy(bowRun, "bow-old", d -> {
+            Path last = d.resolve("checkpoints/last.safetensors");
+            dev.nanolm.checkpoint.Checkpoint ck = dev.nanolm.checkpoint.Checkpoint.load(last);
+            ck.tensors().keySet().removeIf(k -> k.startsWith(dev.nanolm.checkpoint.Checkpoint.OPTIM_PREFIX));
+            ck.metadata().keySet().removeIf(k -> k.startsWith("optim") || k.startsWith("rng") || k.startsWith("epoch"));
+            ck.save(last);
+        }));
+        CliTest.Result r = run("classify", "train", "--out", old.toString(), "--resume");
+        assertCleanError(r, 1, "start a new run");
+        assertTrue(r.err().contains("predates") || r.err().contains("written before"), r.err());
     }
 
     @Test

@@ -1,7 +1,8 @@
 // Fuzzing for a fixed time (5 s each by default; -Dnanolm.fuzzSeconds=N for longer): random bytes into the data
-// loaders, odd names into the catalog, random options (real names, random values) into the CLI. Only the typed
-// exceptions may escape the loaders, and every non-zero exit of the CLI must have printed one `error:` line that is
-// not an "internal error" (the catch-all for an exception nobody expected).
+// loaders and `clean`, odd names into the catalog, random options (real names, random values) into the CLI, random
+// small gru-lm and bdh sizes into train. Only the typed exceptions may escape the loaders, and every non-zero exit of
+// the CLI must have printed one `error:` line that is not an "internal error" (the catch-all for an exception nobody
+// expected).
 package dev.nanolm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,6 +191,89 @@ class FuzzTest {
         System.out.printf("FuzzTest CLI: %d command lines (%d succeeded), seed %d%n", cases, ok, SEED);
         assertTrue(cases > 20, "too few cases: " + cases);
     }
+
+    @Test
+    void cleanTakesRandomBytesAsJsonlOrText(@TempDir Path tmp) throws IOException {
+        Random r = new Random(SEED);
+        String[] fields = {"text", "content", "quality_ai", "q", ""};
+        String[] pieces = {"{\"text\": \"", "\"}", "{", "}", "\"", ",", ":", "[", "]", "\\", "\\u00", "\\n", "null", "1e999", "-0",
+                "\"quality_ai\": \"HIGH\"", "\"quality_ai\": 0.3", "404 Not Found", "ISBN 978-3-16-148410-0", "\n", "\n\n", " "};
+        long end = deadline();
+        int cases = 0, ok = 0;
+        while (System.nanoTime() < end) {
+            // half JSON-shaped pieces (to reach the parser and the rules), half the loaders' random bytes
+            byte[] bytes;
+            if (r.nextBoolean()) bytes = randomBytes(r);
+            else {
+                StringBuilder sb = new StringBuilder();
+                for (int i = r.nextInt(200); i > 0; i--) sb.append(pieces[r.nextInt(pieces.length)]);
+                bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            String ext = new String[] {".jsonl", ".txt", ".dat"}[r.nextInt(3)];
+            Path in = Files.write(tmp.resolve("in" + cases + ext), bytes);
+            List<String> a = new ArrayList<>(List.of("clean", "--in", in.toString(), "--out", tmp.resolve("out" + cases + ext).toString(),
+                    "--min-chars", String.valueOf(r.nextInt(30))));
+            if (r.nextBoolean()) a.addAll(List.of("--records", r.nextBoolean() ? "lines" : "paragraphs"));
+            if (r.nextBoolean()) a.addAll(List.of("--text-field", fields[r.nextInt(fields.length)]));
+            if (r.nextBoolean()) a.addAll(List.of("--min-quality", r.nextBoolean() ? "MEDIUM" : value(r)));
+            if (r.nextBoolean()) a.addAll(List.of("--quality-field", fields[r.nextInt(fields.length)]));
+            if (r.nextInt(4) == 0) a.addAll(List.of("--error-page-max-chars", value(r)));
+            cases++;
+            String[] args = a.toArray(String[]::new);
+            CliTest.Result res;
+            try {
+                res = CliTest.run(args);
+            } catch (Throwable t) {
+                throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
+            }
+            if (res.code() == 0) { ok++; continue; }
+            String first = res.err().lines().findFirst().orElse("");
+            if (!first.startsWith("error: ") || !first.contains("(hint: ") || first.startsWith("error: internal error") || res.err().contains("\tat "))
+                fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "` on bytes "
+                        + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 200)) + " printed:\n" + res.err());
+            // a refused corpus leaves no output behind
+            assertTrue(!Files.exists(tmp.resolve("out" + cases + ext)), "output left by a failed clean: " + String.join(" ", args));
+        }
+        System.out.printf("FuzzTest clean: %d inputs (%d cleaned), seed %d%n", cases, ok, SEED);
+        assertTrue(cases > 20, "too few cases: " + cases);
+    }
+
+    @Test
+    void smallRandomGruLmAndBdhModelsTrainOrGiveAnErrorLine(@TempDir Path tmp) throws IOException {
+        Random r = new Random(SEED);
+        Path text = Files.writeString(tmp.resolve("t.txt"), "the cat sat on the mat; the dog ate the log.\n".repeat(40));
+        long end = deadline();
+        int cases = 0, ok = 0;
+        while (System.nanoTime() < end) {
+            boolean bdh = r.nextBoolean();
+            List<String> a = new ArrayList<>(List.of("train", "--model", bdh ? "bdh" : "gru-lm", "--data", text.toString(),
+                    "--out", tmp.resolve("m" + cases).toString(), "--max-iters", "2", "--eval-interval", "2", "--eval-iters", "1",
+                    "--sample-tokens", "3", "--log-interval", "1000", "--threads", "1",
+                    "--n-embd", size(r, 12), "--n-layer", size(r, 3), "--block-size", size(r, 12), "--batch-size", size(r, 5)));
+            if (bdh) a.addAll(List.of("--n-head", size(r, 4), "--mlp-multiplier", size(r, 8)));
+            else a.addAll(List.of("--n-hidden", size(r, 12)));
+            if (r.nextBoolean()) a.addAll(List.of("--dropout", new String[] {"0", "0.1", "0.5", "0.99", "1", "-0.1"}[r.nextInt(6)]));
+            if (r.nextInt(4) == 0) a.addAll(List.of("--tokenizer", r.nextBoolean() ? "word" : "byte"));
+            cases++;
+            String[] args = a.toArray(String[]::new);
+            CliTest.Result res;
+            try {
+                res = CliTest.run(args);
+            } catch (Throwable t) {
+                throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
+            }
+            if (res.code() == 0) { ok++; continue; }
+            String first = res.err().lines().findFirst().orElse("");
+            if (!first.startsWith("error: ") || !first.contains("(hint: ") || first.startsWith("error: internal error")
+                    || first.startsWith("error: out of memory") || res.err().contains("\tat "))
+                fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "` printed:\n" + res.err());
+        }
+        System.out.printf("FuzzTest gru-lm/bdh: %d models (%d trained), seed %d%n", cases, ok, SEED);
+        assertTrue(cases > 5, "too few cases: " + cases);
+    }
+
+    /** Mostly 1..max, sometimes 0 or -1 (most sizes are legal, so most runs reach the model code). */
+    static String size(Random r, int max) { return String.valueOf(r.nextInt(10) == 0 ? -r.nextInt(2) : 1 + r.nextInt(max)); }
 
     static String value(Random r) { return r.nextInt(5) == 0 ? randomString(r) : VALUES[r.nextInt(VALUES.length)]; }
 

@@ -145,6 +145,23 @@ class TokenCacheTest {
     }
 
     @Test
+    void cacheFilesReplacedByDirectoriesOrBinaryJunkAreRebuilt() throws IOException {
+        Path root = tmp.resolve("cache");
+        TextCorpus good = load(root, tmp.resolve("run"), CharVocab.fromText(TEXT, false));
+        Path dir = onlyDir(root);
+        Files.delete(dir.resolve("val.bin"));
+        Files.createDirectory(dir.resolve("val.bin")); // cannot be rebuilt in place: the run directory takes it
+        TextCorpus c = load(root, tmp.resolve("run"), CharVocab.fromText(TEXT, false));
+        assertTrue(log.get(1).contains("val.bin is missing"), log.toString());
+        assertArrayEquals(good.valTokens(), c.valTokens());
+        Files.write(dir.resolve("meta.json"), new byte[] {(byte) 0xFF, 0, (byte) 0xC3, 0x28, 7});
+        c = load(root, null, CharVocab.fromText(TEXT, false));
+        assertTrue(log.stream().anyMatch(l -> l.contains("meta.json does not parse")), log.toString());
+        assertArrayEquals(good.trainTokens(), c.trainTokens());
+        assertArrayEquals(good.valTokens(), c.valTokens());
+    }
+
+    @Test
     void aReadOnlyCacheFallsBackToTheRunDirectoryThenToMemory() throws IOException {
         Path blocked = Files.writeString(tmp.resolve("a-file"), "not a directory"); // cannot hold the cache: works as root
         Path run = tmp.resolve("run").resolve("tokens");
