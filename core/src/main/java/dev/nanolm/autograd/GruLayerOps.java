@@ -4,6 +4,7 @@
 package dev.nanolm.autograd;
 
 import dev.nanolm.kernels.Kernels;
+import dev.nanolm.kernels.PackedB;
 import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.ShapeException;
 import dev.nanolm.tensor.Tensor;
@@ -28,6 +29,7 @@ final class GruLayerOps {
             throw new ShapeException("gruLayer: needs one length per row (" + B + "), got " + lengths.length);
         Kernels k = Ops.kernels();
         float[] X = xg.data, W = wHh.data;
+        PackedB wT = k.packB(W, 0, G, H, true); // packed once, not at every step (the same bits as matmulNT)
         // Hs (T+1, B, H): state before step s (in step order) at s; contiguous per step for the GEMMs and for dW_hh
         float[] Hs = Arena.floats((T + 1) * B * H), P = Arena.floats(T * B * G);
         float[][] RZ = new float[T][], N = new float[T][];
@@ -35,7 +37,7 @@ final class GruLayerOps {
         Tensor out = Tensor.zeros(B, T, H);
         for (int s = 0; s < T; s++) {
             int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
-            k.matmulNT(Hs, hs, W, 0, P, ps, B, G, H, false); // hp = h W_hh^T + b_hh
+            k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
             if (bHh != null)
                 for (int b = 0; b < B; b++) for (int j = 0; j < G; j++) P[ps + b * G + j] += bHh.data[j];
             float[] rz = RZ[s] = Arena.floats(B * 2 * H), n = N[s] = Arena.floats(B * H);
@@ -60,6 +62,7 @@ final class GruLayerOps {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
             // dh: gradient of the state after the step being undone; DP (T,B,3H): gradients of each step's hp
             float[] dh = Arena.floats(B * H), DP = Arena.floats(T * B * G);
+            PackedB w = k.packB(W, 0, H, G, false);
             for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
             for (int s = T - 1; s >= 0; s--) {
                 int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
@@ -81,7 +84,7 @@ final class GruLayerOps {
                     int tp = reverse ? t + 1 : t - 1;
                     for (int b = 0; b < B; b++) k.axpy(1f, g, (b * T + tp) * H, dh, b * H, H);
                 }
-                k.matmulNN(DP, ps, W, 0, dh, 0, B, H, G, true); // dh += dhp W_hh
+                k.matmulPacked(DP, ps, w, dh, 0, B, true); // dh += dhp W_hh
             }
             if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, B * H);
             // the weight gradients of all steps at once: dW_hh += DP^T Hs[0..T), db_hh += column sums of DP

@@ -18,6 +18,17 @@ public interface Kernels {
     /** TN: a is (K,M), b is (K,N), c = a^T * b (weight gradient: dW = dY^T X). */
     void matmulTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K, boolean accumulate);
 
+    /** b prepared for many products by matmulPacked (b must not change meanwhile): op(B) = b (K,N), or b^T (N,K) when transposed. */
+    default PackedB packB(float[] b, int bOff, int N, int K, boolean transposed) {
+        return new PackedB(b, bOff, N, K, transposed, null);
+    }
+
+    /** c[M,N] = (accumulate ? c : 0) + a (M,K) * op(B) for B from packB; the same bits as matmulNN / matmulNT. */
+    default void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
+        if (b.transposed()) matmulNT(a, aOff, b.b(), b.bOff(), c, cOff, M, b.N(), b.K(), accumulate);
+        else matmulNN(a, aOff, b.b(), b.bOff(), c, cOff, M, b.N(), b.K(), accumulate);
+    }
+
     // ---- row-wise ops over `rows` contiguous rows of length C ----
 
     /** out[r,:] = softmax(x[r,:]) (max-subtracted). x and out may be the same array. */

@@ -34,6 +34,16 @@ public final class VectorKernels implements Kernels {
         Sgemm.gemm(Sgemm.TN, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
     }
 
+    @Override
+    public PackedB packB(float[] b, int bOff, int N, int K, boolean transposed) {
+        return new PackedB(b, bOff, N, K, transposed, Sgemm.pack(transposed ? Sgemm.NT : Sgemm.NN, b, bOff, N, K));
+    }
+
+    @Override
+    public void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
+        Sgemm.gemm(b.transposed() ? Sgemm.NT : Sgemm.NN, a, aOff, b.b(), b.bOff(), b.panels(), c, cOff, M, b.N(), b.K(), accumulate);
+    }
+
     /**
      * Sum of the lanes in lane order. reduceLanes(ADD) may reassociate (it does on JDK 25, and its result then
      * depends on whether the JIT has compiled the caller), which would break bit-identical resumed runs.
