@@ -39,15 +39,17 @@ final class GruLayerOps {
             int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
             k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
             if (bHh != null)
-                for (int b = 0; b < B; b++) for (int j = 0; j < G; j++) P[ps + b * G + j] += bHh.data[j];
+                for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
             float[] rz = RZ[s] = Arena.floats(B * 2 * H), n = N[s] = Arena.floats(B * H);
-            for (int b = 0; b < B; b++)
-                for (int j = 0; j < 2 * H; j++) rz[b * 2 * H + j] = X[(b * T + t) * G + j] + P[ps + b * G + j];
-            Ops.kernels().sigmoidForward(rz, rz, rz.length);
+            for (int b = 0; b < B; b++) { // rz = xg_rz + hp_rz (rz starts zeroed: 0 + x + p, exactly x + p)
+                k.axpy(1f, X, (b * T + t) * G, rz, b * 2 * H, 2 * H);
+                k.axpy(1f, P, ps + b * G, rz, b * 2 * H, 2 * H);
+            }
+            k.sigmoidForward(rz, rz, rz.length);
             for (int b = 0; b < B; b++)
                 for (int j = 0; j < H; j++)
                     n[b * H + j] = X[(b * T + t) * G + 2 * H + j] + rz[b * 2 * H + j] * P[ps + b * G + 2 * H + j];
-            Ops.kernels().tanhForward(n, n, n.length);
+            k.tanhForward(n, n, n.length);
             for (int b = 0; b < B; b++) {
                 int o = (b * T + t) * H, next = hs + B * H + b * H;
                 if (lengths != null && t >= lengths[b]) System.arraycopy(Hs, hs + b * H, Hs, next, H); // padding: hold
@@ -70,15 +72,11 @@ final class GruLayerOps {
                 for (int b = 0; b < B; b++) {
                     if (lengths != null && t >= lengths[b]) continue; // held state: dh passes through unchanged
                     int xo = (b * T + t) * G, po = ps + b * G, ho = b * H;
-                    for (int j = 0; j < H; j++) {
-                        float gy = dh[ho + j], r = rz[b * 2 * H + j], z = rz[b * 2 * H + H + j], nv = n[ho + j];
-                        float dnPre = gy * (1 - z) * (1 - nv * nv);
-                        float dzPre = gy * (Hs[hs + ho + j] - nv) * z * (1 - z);
-                        float drPre = dnPre * P[po + 2 * H + j] * r * (1 - r);
-                        if (dX != null) { dX[xo + j] += drPre; dX[xo + H + j] += dzPre; dX[xo + 2 * H + j] += dnPre; }
-                        DP[po + j] = drPre; DP[po + H + j] = dzPre; DP[po + 2 * H + j] = dnPre * r;
-                        dh[ho + j] = gy * z; // the direct path h -> h'; h W_hh^T's part is added below
-                    }
+                    // the pre-activation gradients into DP's row; dh becomes the direct path h -> h' (gy * z),
+                    // h W_hh^T's part is added below
+                    k.gruGateGrads(dh, ho, rz, b * 2 * H, n, ho, Hs, hs + ho, P, po + 2 * H, DP, po, H);
+                    if (dX != null) k.axpy(1f, DP, po, dX, xo, G);
+                    for (int j = 0; j < H; j++) DP[po + 2 * H + j] *= rz[b * 2 * H + j]; // hp_n enters times r
                 }
                 if (s > 0) { // the previous step's own output gradient
                     int tp = reverse ? t + 1 : t - 1;

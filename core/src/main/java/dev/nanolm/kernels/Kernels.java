@@ -58,6 +58,23 @@ public interface Kernels {
     /** out = sigmoid(x) = 1 / (1 + exp(-x)) elementwise; out may be x. */
     void sigmoidForward(float[] x, float[] out, int n);
 
+    /**
+     * The pre-activation gradients of a GRU step (CellOps.gruCell's equations) for one row of H units: gy = dL/dh'
+     * from dh (replaced by gy*z, the direct path to h), r and z from rz (r at rzOff, z at rzOff+H), the tanh output n,
+     * the previous state h and hp_n from p; writes g[gOff..+3H) = (d r_pre, d z_pre, d n_pre).
+     */
+    default void gruGateGrads(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
+                              float[] p, int pnOff, float[] g, int gOff, int H) {
+        for (int j = 0; j < H; j++) {
+            float gy = dh[dhOff + j], r = rz[rzOff + j], z = rz[rzOff + H + j], nv = n[nOff + j];
+            float dnPre = gy * (1 - z) * (1 - nv * nv);
+            g[gOff + j] = dnPre * p[pnOff + j] * r * (1 - r);
+            g[gOff + H + j] = gy * (h[hOff + j] - nv) * z * (1 - z);
+            g[gOff + 2 * H + j] = dnPre;
+            dh[dhOff + j] = gy * z;
+        }
+    }
+
     /** y[i] += alpha * x[i], i in [0,n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
