@@ -46,9 +46,8 @@ final class GruLayerOps {
                 k.axpy(1f, P, ps + b * G, rz, b * 2 * H, 2 * H);
             }
             k.sigmoidForward(rz, rz, rz.length);
-            for (int b = 0; b < B; b++)
-                for (int j = 0; j < H; j++)
-                    n[b * H + j] = X[(b * T + t) * G + 2 * H + j] + rz[b * 2 * H + j] * P[ps + b * G + 2 * H + j];
+            for (int b = 0; b < B; b++) // n_pre = xg_n + r * hp_n
+                k.addProduct(X, (b * T + t) * G + 2 * H, rz, b * 2 * H, P, ps + b * G + 2 * H, n, b * H, H);
             k.tanhForward(n, n, n.length);
             for (int b = 0; b < B; b++) {
                 int o = (b * T + t) * H, next = hs + B * H + b * H;

@@ -75,6 +75,11 @@ public interface Kernels {
         }
     }
 
+    /** out[i] = a[i] + b[i] * c[i], i in [0,n), rounded after the product and after the sum (no fma). */
+    default void addProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i] * c[cOff + i];
+    }
+
     /** y[i] += alpha * x[i], i in [0,n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -362,6 +362,15 @@ public final class VectorKernels implements Kernels {
     // ---- BLAS-1 ----
 
     @Override
+    public void addProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
+        int i = 0, vend = S.loopBound(n);
+        for (; i < vend; i += L)
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i).mul(FloatVector.fromArray(S, c, cOff + i)))
+                    .intoArray(out, outOff + i);
+        for (; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i] * c[cOff + i];
+    }
+
+    @Override
     public void gruGateGrads(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
                              float[] p, int pnOff, float[] g, int gOff, int H) {
         // the scalar default's operations in its order, no fma: the same bits
