@@ -184,4 +184,12 @@ public final class Ops {
 
     /** A fused GRU step (PyTorch's equations, gates r, z, n) from xg = x W_ih^T + b_ih, hp = h W_hh^T + b_hh (B,3H) and h (B,H). */
     public static Tensor gruCell(Tensor xg, Tensor hp, Tensor h) { return CellOps.gruCell(xg, hp, h); }
+
+    /**
+     * A GRU layer's whole recurrence in one op: xg (B,T,3H) = x W_ih^T + b_ih, wHh (3H,H), bHh (3H) or null, h0 (B,H)
+     * or null (zeros) -> states (B,T,H); reverse runs backwards in time; lengths (or null) hold row b's state at t >= lengths[b].
+     */
+    public static Tensor gruLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, int[] lengths, boolean reverse) {
+        return GruLayerOps.gruLayer(xg, wHh, bHh, h0, lengths, reverse);
+    }
 }

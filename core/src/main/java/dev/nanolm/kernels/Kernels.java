@@ -18,6 +18,17 @@ public interface Kernels {
     /** TN: a is (K,M), b is (K,N), c = a^T * b (weight gradient: dW = dY^T X). */
     void matmulTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int M, int N, int K, boolean accumulate);
 
+    /** b prepared for many products by matmulPacked (b must not change meanwhile): op(B) = b (K,N), or b^T (N,K) when transposed. */
+    default PackedB packB(float[] b, int bOff, int N, int K, boolean transposed) {
+        return new PackedB(b, bOff, N, K, transposed, null);
+    }
+
+    /** c[M,N] = (accumulate ? c : 0) + a (M,K) * op(B) for B from packB; the same bits as matmulNN / matmulNT. */
+    default void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
+        if (b.transposed()) matmulNT(a, aOff, b.b(), b.bOff(), c, cOff, M, b.N(), b.K(), accumulate);
+        else matmulNN(a, aOff, b.b(), b.bOff(), c, cOff, M, b.N(), b.K(), accumulate);
+    }
+
     // ---- row-wise ops over `rows` contiguous rows of length C ----
 
     /** out[r,:] = softmax(x[r,:]) (max-subtracted). x and out may be the same array. */
@@ -46,6 +57,28 @@ public interface Kernels {
 
     /** out = sigmoid(x) = 1 / (1 + exp(-x)) elementwise; out may be x. */
     void sigmoidForward(float[] x, float[] out, int n);
+
+    /**
+     * The pre-activation gradients of a GRU step (CellOps.gruCell's equations) for one row of H units: gy = dL/dh'
+     * from dh (replaced by gy*z, the direct path to h), r and z from rz (r at rzOff, z at rzOff+H), the tanh output n,
+     * the previous state h and hp_n from p; writes g[gOff..+3H) = (d r_pre, d z_pre, d n_pre).
+     */
+    default void gruGateGrads(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
+                              float[] p, int pnOff, float[] g, int gOff, int H) {
+        for (int j = 0; j < H; j++) {
+            float gy = dh[dhOff + j], r = rz[rzOff + j], z = rz[rzOff + H + j], nv = n[nOff + j];
+            float dnPre = gy * (1 - z) * (1 - nv * nv);
+            g[gOff + j] = dnPre * p[pnOff + j] * r * (1 - r);
+            g[gOff + H + j] = gy * (h[hOff + j] - nv) * z * (1 - z);
+            g[gOff + 2 * H + j] = dnPre;
+            dh[dhOff + j] = gy * z;
+        }
+    }
+
+    /** out[i] = a[i] + b[i] * c[i], i in [0,n), rounded after the product and after the sum (no fma). */
+    default void addProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i] * c[cOff + i];
+    }
 
     /** y[i] += alpha * x[i], i in [0,n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);

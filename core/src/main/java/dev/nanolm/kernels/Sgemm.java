@@ -62,6 +62,8 @@ final class Sgemm {
         float[] a, b, c;
         int aOff, bOff, cOff, M, N, K, panels, nkb;
         boolean accumulate;
+        /** op(B) already packed (all K blocks, see pack), or null: each thread packs its panels per call. */
+        float[] packed;
         /** Row split: the K block being computed, rows per claim, number of claims, next claim to hand out. */
         int kb, claimRows, claims;
         final AtomicInteger nextClaim = new AtomicInteger();
@@ -70,7 +72,7 @@ final class Sgemm {
         final Parallel.RangeBody columnRange = (p0, p1) -> small(layout, a, aOff, b, bOff, c, cOff, M, N, K, accumulate,
                 p0 * NR, Math.min(N, p1 * NR));
 
-        void clear() { a = b = c = null; }
+        void clear() { a = b = c = packed = null; }
 
         int k0(int kb) { return (int) ((long) K * kb / nkb); } // balanced K blocks: block kb is [k0(kb), k0(kb+1))
 
@@ -84,11 +86,12 @@ final class Sgemm {
             Local loc = LOCALS.get();
             int k0 = k0(kb), kc = k0(kb + 1) - k0;
             boolean add = accumulate || kb > 0;
-            float[] ap = loc.ap(MC * kc), bp = loc.bp(panels * kc * NR);
-            for (int p = 0; p < panels; p++) packB(this, k0, kc, p, bp, p * kc * NR);
+            float[] ap = loc.ap(MC * kc), bp = packed != null ? packed : loc.bp(panels * kc * NR);
+            int bpOff = packed != null ? k0 * panels * NR : 0;
+            if (packed == null) for (int p = 0; p < panels; p++) packB(this, k0, kc, p, bp, p * kc * NR);
             for (int blk; (blk = nextClaim.getAndIncrement()) < claims; ) {
                 int ic = blk * claimRows;
-                rowBlock(k0, kc, add, ic, Math.min(M, ic + claimRows), 0, panels, ap, bp, loc.tile);
+                rowBlock(k0, kc, add, ic, Math.min(M, ic + claimRows), 0, panels, ap, bp, bpOff, 0, loc.tile);
             }
         }
 
@@ -97,20 +100,26 @@ final class Sgemm {
             if (p0 >= p1) return;
             Local loc = LOCALS.get();
             int kcMax = (K + nkb - 1) / nkb;
-            float[] ap = loc.ap(MC * kcMax), bp = loc.bp((p1 - p0) * kcMax * NR);
+            float[] ap = loc.ap(MC * kcMax), bp = packed != null ? packed : loc.bp((p1 - p0) * kcMax * NR);
             for (int kb = 0; kb < nkb; kb++) {
                 int k0 = k0(kb), kc = k0(kb + 1) - k0;
                 boolean add = accumulate || kb > 0;
-                for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
-                for (int ic = 0; ic < M; ic += MC) rowBlock(k0, kc, add, ic, Math.min(M, ic + MC), p0, p1, ap, bp, loc.tile);
+                if (packed == null) for (int p = p0; p < p1; p++) packB(this, k0, kc, p, bp, (p - p0) * kc * NR);
+                int bpOff = packed != null ? k0 * panels * NR : 0, pFirst = packed != null ? 0 : p0;
+                for (int ic = 0; ic < M; ic += MC)
+                    rowBlock(k0, kc, add, ic, Math.min(M, ic + MC), p0, p1, ap, bp, bpOff, pFirst, loc.tile);
             }
         }
 
-        /** Rows [ic,ie) x panels [p0,p1) (packed in bp from p0) for one K block: pack A, then the micro-kernel per tile. */
-        void rowBlock(int k0, int kc, boolean add, int ic, int ie, int p0, int p1, float[] ap, float[] bp, float[] scratch) {
+        /**
+         * Rows [ic,ie) x panels [p0,p1) for one K block (panel p packed in bp at bpOff + (p - pFirst)*kc*NR): pack A,
+         * then the micro-kernel per tile.
+         */
+        void rowBlock(int k0, int kc, boolean add, int ic, int ie, int p0, int p1, float[] ap, float[] bp, int bpOff,
+                      int pFirst, float[] scratch) {
             packABlock(this, k0, kc, ic, ie, ap);
             for (int p = p0; p < p1; p++) {
-                int bBase = (p - p0) * kc * NR;
+                int bBase = bpOff + (p - pFirst) * kc * NR;
                 for (int i0 = ic, s = 0; i0 < ie; i0 += MR, s++)
                     tile(this, kc, add, ap, s * kc * MR, bp, bBase, i0, Math.min(MR, ie - i0), p * NR, scratch);
             }
@@ -121,7 +130,33 @@ final class Sgemm {
 
     static void gemm(int layout, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                      int M, int N, int K, boolean accumulate) {
+        gemm(layout, a, aOff, b, bOff, null, c, cOff, M, N, K, accumulate);
+    }
+
+    /**
+     * op(B) (NN: b (K,N); NT: b (N,K)) packed once, all K blocks in order (block kb's panels from k0(kb)*panels*NR),
+     * for many products with it (a recurrent weight at every step). The products then give the same bits as gemm.
+     */
+    static float[] pack(int layout, float[] b, int bOff, int N, int K) {
+        if (layout == TN) throw new IllegalArgumentException("pack: B of the TN layout is packed like NN's; pass NN");
+        Job j = new Job();
+        j.layout = layout; j.b = b; j.bOff = bOff; j.N = N; j.K = K;
+        j.panels = (N + NR - 1) / NR;
+        j.nkb = Math.max(1, (K + KC - 1) / KC);
+        float[] bp = new float[j.panels * K * NR];
+        for (int kb = 0; kb < j.nkb; kb++) {
+            int k0 = j.k0(kb), kc = j.k0(kb + 1) - k0;
+            for (int p = 0; p < j.panels; p++) packB(j, k0, kc, p, bp, k0 * j.panels * NR + p * kc * NR);
+        }
+        return bp;
+    }
+
+    /** gemm with op(B) from pack(layout, b, bOff, N, K) (b kept for the small cases that do not use panels). */
+    static void gemm(int layout, float[] a, int aOff, float[] b, int bOff, float[] packed, float[] c, int cOff,
+                     int M, int N, int K, boolean accumulate) {
         check(a, aOff, b, bOff, c, cOff, M, N, K);
+        if (packed != null && packed.length != (long) (N + NR - 1) / NR * K * NR)
+            throw new IllegalArgumentException("packed B of " + packed.length + " floats does not fit N=" + N + " K=" + K);
         if (M == 0 || N == 0) return;
         if (K == 0) {
             if (!accumulate) for (int i = 0; i < M; i++) java.util.Arrays.fill(c, cOff + i * N, cOff + i * N + N, 0f);
@@ -137,6 +172,7 @@ final class Sgemm {
         job.layout = layout;
         job.a = a; job.aOff = aOff; job.b = b; job.bOff = bOff; job.c = c; job.cOff = cOff;
         job.M = M; job.N = N; job.K = K; job.accumulate = accumulate;
+        job.packed = M <= DIRECT_M ? null : packed;
         job.panels = (N + NR - 1) / NR;
         job.nkb = (K + KC - 1) / KC;
         int threads = Parallel.threads();

@@ -34,6 +34,16 @@ public final class VectorKernels implements Kernels {
         Sgemm.gemm(Sgemm.TN, a, aOff, b, bOff, c, cOff, M, N, K, accumulate);
     }
 
+    @Override
+    public PackedB packB(float[] b, int bOff, int N, int K, boolean transposed) {
+        return new PackedB(b, bOff, N, K, transposed, Sgemm.pack(transposed ? Sgemm.NT : Sgemm.NN, b, bOff, N, K));
+    }
+
+    @Override
+    public void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
+        Sgemm.gemm(b.transposed() ? Sgemm.NT : Sgemm.NN, a, aOff, b.b(), b.bOff(), b.panels(), c, cOff, M, b.N(), b.K(), accumulate);
+    }
+
     /**
      * Sum of the lanes in lane order. reduceLanes(ADD) may reassociate (it does on JDK 25, and its result then
      * depends on whether the JIT has compiled the caller), which would break bit-identical resumed runs.
@@ -350,6 +360,40 @@ public final class VectorKernels implements Kernels {
     }
 
     // ---- BLAS-1 ----
+
+    @Override
+    public void addProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
+        int i = 0, vend = S.loopBound(n);
+        for (; i < vend; i += L)
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i).mul(FloatVector.fromArray(S, c, cOff + i)))
+                    .intoArray(out, outOff + i);
+        for (; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i] * c[cOff + i];
+    }
+
+    @Override
+    public void gruGateGrads(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
+                             float[] p, int pnOff, float[] g, int gOff, int H) {
+        // the scalar default's operations in its order, no fma: the same bits
+        int j = 0, vend = S.loopBound(H);
+        for (; j < vend; j += L) {
+            FloatVector gy = FloatVector.fromArray(S, dh, dhOff + j), r = FloatVector.fromArray(S, rz, rzOff + j);
+            FloatVector z = FloatVector.fromArray(S, rz, rzOff + H + j), nv = FloatVector.fromArray(S, n, nOff + j);
+            FloatVector oneMinusZ = FloatVector.broadcast(S, 1f).sub(z);
+            FloatVector dnPre = gy.mul(oneMinusZ).mul(FloatVector.broadcast(S, 1f).sub(nv.mul(nv)));
+            dnPre.mul(FloatVector.fromArray(S, p, pnOff + j)).mul(r).mul(FloatVector.broadcast(S, 1f).sub(r)).intoArray(g, gOff + j);
+            gy.mul(FloatVector.fromArray(S, h, hOff + j).sub(nv)).mul(z).mul(oneMinusZ).intoArray(g, gOff + H + j);
+            dnPre.intoArray(g, gOff + 2 * H + j);
+            gy.mul(z).intoArray(dh, dhOff + j);
+        }
+        for (; j < H; j++) {
+            float gy = dh[dhOff + j], r = rz[rzOff + j], z = rz[rzOff + H + j], nv = n[nOff + j];
+            float dnPre = gy * (1 - z) * (1 - nv * nv);
+            g[gOff + j] = dnPre * p[pnOff + j] * r * (1 - r);
+            g[gOff + H + j] = gy * (h[hOff + j] - nv) * z * (1 - z);
+            g[gOff + 2 * H + j] = dnPre;
+            dh[dhOff + j] = gy * z;
+        }
+    }
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {

@@ -14,7 +14,14 @@ public final class Gru extends Recurrent {
 
     @Override
     Tensor[] step(Tensor xg, Tensor h, Tensor c, Tensor wHh, Tensor bHh) {
-        // one fused op for the gates (Ops.gruCell): b_hn stays inside the reset gate's product, PyTorch's formulation
+        // not reached while layer() fuses the recurrence; kept as its per-step definition (and for Recurrent's contract).
+        // One fused op for the gates (Ops.gruCell): b_hn stays inside the reset gate's product, PyTorch's formulation
         return new Tensor[] {Ops.gruCell(xg, Ops.linear(h, wHh, bHh), h), null};
+    }
+
+    @Override
+    Tensor layer(Tensor xg, Tensor h0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) {
+        // the whole recurrence as one op (Ops.gruLayer): one dW_hh product over all steps, no per-step tape nodes
+        return Ops.gruLayer(xg, wHh, bHh, h0, lengths, reverse);
     }
 }

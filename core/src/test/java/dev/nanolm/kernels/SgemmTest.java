@@ -117,6 +117,30 @@ class SgemmTest {
     }
 
     @Test
+    void packedBGivesTheSameBitsAsUnpacked() {
+        Rng rng = new Rng(11);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int[] s : SHAPES) {
+                int M = s[0], K = s[1], N = s[2];
+                float[] a = random(rng, M * K + 3), b = random(rng, K * N + 5);
+                for (boolean transposed : new boolean[] {false, true}) {
+                    PackedB pb = vector.packB(b, 5, N, K, transposed);
+                    for (boolean acc : new boolean[] {false, true}) {
+                        float[] c0 = random(rng, M * N + 2), want = c0.clone(), got = c0.clone(), ref = c0.clone();
+                        if (transposed) vector.matmulNT(a, 3, b, 5, want, 2, M, N, K, acc);
+                        else vector.matmulNN(a, 3, b, 5, want, 2, M, N, K, acc);
+                        vector.matmulPacked(a, 3, pb, got, 2, M, acc);
+                        assertArrayEquals(want, got, "M=" + M + " K=" + K + " N=" + N + " transposed=" + transposed + " threads=" + threads);
+                        scalar.matmulPacked(a, 3, scalar.packB(b, 5, N, K, transposed), ref, 2, M, acc);
+                        for (int i = 0; i < ref.length; i++) assertEquals(ref[i], got[i], 1e-4f * (1 + K));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void zeroKClearsOrKeeps() {
         float[] c = {1, 2, 3, 4};
         vector.matmulNN(new float[0], 0, new float[0], 0, c, 0, 2, 2, 0, true);

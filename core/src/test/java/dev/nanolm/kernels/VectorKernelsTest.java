@@ -46,6 +46,24 @@ class VectorKernelsTest {
     // ---- softmax / logSoftmax ----
 
     @Test
+    void gruGateGradsAndAddProductGiveTheScalarBits() {
+        Rng rng = new Rng(21);
+        for (int H : LENGTHS) {
+            float[] dh = uniform(rng, H + 3, -2, 2), rz = uniform(rng, 2 * H + 1, 0, 1), n = uniform(rng, H + 2, -1, 1);
+            float[] h = uniform(rng, H + 4, -1, 1), p = uniform(rng, H + 5, -3, 3);
+            float[] dhS = dh.clone(), dhV = dh.clone(), gS = uniform(rng, 3 * H + 6, -1, 1), gV = gS.clone();
+            scalar.gruGateGrads(dhS, 3, rz, 1, n, 2, h, 4, p, 5, gS, 6, H);
+            vector.gruGateGrads(dhV, 3, rz, 1, n, 2, h, 4, p, 5, gV, 6, H);
+            assertArrayEquals(gS, gV, "gate gradients H=" + H);
+            assertArrayEquals(dhS, dhV, "direct path H=" + H);
+            float[] outS = uniform(rng, H + 1, -1, 1), outV = outS.clone();
+            scalar.addProduct(h, 4, n, 2, p, 5, outS, 1, H);
+            vector.addProduct(h, 4, n, 2, p, 5, outV, 1, H);
+            assertArrayEquals(outS, outV, "addProduct H=" + H);
+        }
+    }
+
+    @Test
     void softmaxMatchesScalar() {
         Rng rng = new Rng(1);
         forThreads(t -> {

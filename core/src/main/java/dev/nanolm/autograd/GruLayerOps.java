@@ -1,0 +1,96 @@
+// A whole GRU layer's recurrence (all T steps of one direction) as one op: per step only h W_hh^T and the gates run;
+// backward keeps every step's gate gradients so dW_hh and db_hh are one product over all B*T rows at the end instead
+// of T small accumulating ones, and no per-step tape nodes, views, splits or concats are made.
+package dev.nanolm.autograd;
+
+import dev.nanolm.kernels.Kernels;
+import dev.nanolm.kernels.PackedB;
+import dev.nanolm.tensor.Arena;
+import dev.nanolm.tensor.ShapeException;
+import dev.nanolm.tensor.Tensor;
+
+final class GruLayerOps {
+    private GruLayerOps() {}
+
+    /**
+     * out (B,T,H): the states of PyTorch's GRU over xg (B,T,3H) = x W_ih^T + b_ih, with wHh (3H,H), bHh (3H) or null,
+     * h0 (B,H) or null for zeros. reverse runs t = T-1 .. 0. With lengths, a step t >= lengths[b] keeps row b's state
+     * (as Recurrent does for padding). Same equations and gate order (r, z, n) as CellOps.gruCell.
+     */
+    static Tensor gruLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, int[] lengths, boolean reverse) {
+        if (xg.rank() != 3 || wHh.rank() != 2 || wHh.dim(0) != 3 * wHh.dim(1) || xg.dim(2) != wHh.dim(0))
+            throw new ShapeException("gruLayer: needs xg (B,T,3H) and wHh (3H,H), got " + OpUtil.s(xg) + ", " + OpUtil.s(wHh));
+        int B = xg.dim(0), T = xg.dim(1), H = wHh.dim(1), G = 3 * H;
+        if (bHh != null && (bHh.rank() != 1 || bHh.dim(0) != G))
+            throw new ShapeException("gruLayer: bias_hh must be (" + G + "), got " + OpUtil.s(bHh));
+        if (h0 != null && (h0.rank() != 2 || h0.dim(0) != B || h0.dim(1) != H))
+            throw new ShapeException("gruLayer: h0 must be (" + B + ", " + H + "), got " + OpUtil.s(h0));
+        if (lengths != null && lengths.length != B)
+            throw new ShapeException("gruLayer: needs one length per row (" + B + "), got " + lengths.length);
+        Kernels k = Ops.kernels();
+        float[] X = xg.data, W = wHh.data;
+        PackedB wT = k.packB(W, 0, G, H, true); // packed once, not at every step (the same bits as matmulNT)
+        // Hs (T+1, B, H): state before step s (in step order) at s; contiguous per step for the GEMMs and for dW_hh
+        float[] Hs = Arena.floats((T + 1) * B * H), P = Arena.floats(T * B * G);
+        float[][] RZ = new float[T][], N = new float[T][];
+        if (h0 != null) System.arraycopy(h0.data, 0, Hs, 0, B * H);
+        Tensor out = Tensor.zeros(B, T, H);
+        for (int s = 0; s < T; s++) {
+            int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
+            k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
+            if (bHh != null)
+                for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
+            float[] rz = RZ[s] = Arena.floats(B * 2 * H), n = N[s] = Arena.floats(B * H);
+            for (int b = 0; b < B; b++) { // rz = xg_rz + hp_rz (rz starts zeroed: 0 + x + p, exactly x + p)
+                k.axpy(1f, X, (b * T + t) * G, rz, b * 2 * H, 2 * H);
+                k.axpy(1f, P, ps + b * G, rz, b * 2 * H, 2 * H);
+            }
+            k.sigmoidForward(rz, rz, rz.length);
+            for (int b = 0; b < B; b++) // n_pre = xg_n + r * hp_n
+                k.addProduct(X, (b * T + t) * G + 2 * H, rz, b * 2 * H, P, ps + b * G + 2 * H, n, b * H, H);
+            k.tanhForward(n, n, n.length);
+            for (int b = 0; b < B; b++) {
+                int o = (b * T + t) * H, next = hs + B * H + b * H;
+                if (lengths != null && t >= lengths[b]) System.arraycopy(Hs, hs + b * H, Hs, next, H); // padding: hold
+                else for (int j = 0; j < H; j++) {
+                    float z = rz[b * 2 * H + H + j], nv = n[b * H + j];
+                    Hs[next + j] = nv + z * (Hs[hs + b * H + j] - nv);
+                }
+                System.arraycopy(Hs, next, out.data, o, H);
+            }
+        }
+        if (Tape.needsGrad(xg, wHh, bHh, h0)) Tape.record(out, () -> {
+            float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
+            // dh: gradient of the state after the step being undone; DP (T,B,3H): gradients of each step's hp
+            float[] dh = Arena.floats(B * H), DP = Arena.floats(T * B * G);
+            PackedB w = k.packB(W, 0, H, G, false);
+            for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
+            for (int s = T - 1; s >= 0; s--) {
+                int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
+                float[] rz = RZ[s], n = N[s];
+                for (int b = 0; b < B; b++) {
+                    if (lengths != null && t >= lengths[b]) continue; // held state: dh passes through unchanged
+                    int xo = (b * T + t) * G, po = ps + b * G, ho = b * H;
+                    // the pre-activation gradients into DP's row; dh becomes the direct path h -> h' (gy * z),
+                    // h W_hh^T's part is added below
+                    k.gruGateGrads(dh, ho, rz, b * 2 * H, n, ho, Hs, hs + ho, P, po + 2 * H, DP, po, H);
+                    if (dX != null) k.axpy(1f, DP, po, dX, xo, G);
+                    for (int j = 0; j < H; j++) DP[po + 2 * H + j] *= rz[b * 2 * H + j]; // hp_n enters times r
+                }
+                if (s > 0) { // the previous step's own output gradient
+                    int tp = reverse ? t + 1 : t - 1;
+                    for (int b = 0; b < B; b++) k.axpy(1f, g, (b * T + tp) * H, dh, b * H, H);
+                }
+                k.matmulPacked(DP, ps, w, dh, 0, B, true); // dh += dhp W_hh
+            }
+            if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, B * H);
+            // the weight gradients of all steps at once: dW_hh += DP^T Hs[0..T), db_hh += column sums of DP
+            if (wHh.requiresGrad) k.matmulTN(DP, 0, Hs, 0, wHh.grad(), 0, G, H, T * B, true);
+            if (bHh != null && bHh.requiresGrad) {
+                float[] dB = bHh.grad();
+                for (int r = 0; r < T * B; r++) k.axpy(1f, DP, r * G, dB, 0, G);
+            }
+        });
+        return out;
+    }
+}
