@@ -4,11 +4,11 @@
 #   bench/run-classify.sh [--presets agnews-rnn,agnews-gru] [--rows N] [--epochs-fraction F] [--warmup-batches 20] [--accuracy-epochs E]
 #                         [--threads 2] [--side nanolm|libtorch|both] [other settings, e.g. --data FILE.csv]
 # --rows N trains on N rows drawn at random (--split-seed); --epochs-fraction F times F of an epoch's batches and extrapolates (the
-# output says so). REBUILD=0 reuses bench/target/benchmarks.jar; NANOLM_HEAP sets -Xmx (default 8g); NANOLM_DATA
-# --accuracy-epochs E: no timing; each side trains E whole epochs from the same weights on the same batches and prints its test
+# output says so). --accuracy-epochs E: no timing; each side trains E whole epochs from the same weights on the same batches
+# and prints its test accuracy after each (nanolm vs libtorch on the same data and seed). REBUILD=0 reuses
+# bench/target/benchmarks.jar; NANOLM_HEAP sets -Xmx (default 8g); NANOLM_DATA defaults to ../shared/data (from the
+# repository root). Run it on an otherwise idle machine (PERF-NOTES cliff 3).
 # A quick check that it works: bench/run-classify.sh --rows 300 --warmup-batches 2
-# accuracy after each (nanolm vs libtorch on the same data and seed).
-# defaults to ../shared/data (from the repository root). Run it on an otherwise idle machine (PERF-NOTES cliff 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
