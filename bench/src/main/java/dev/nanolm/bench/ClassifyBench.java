@@ -163,10 +163,12 @@ public final class ClassifyBench {
         int nb = w.batches(), timed = Math.max(1, (int) Math.round(nb * fraction));
         System.out.println();
         System.out.printf(Locale.ROOT, "%s: %s %d layer(s) x %d, embedding %d, %s%s, dropout %s | %s, %d train rows%s, vocabulary %d, "
-                        + "mean length %.1f tokens | batch %d, Adam lr %s | %d warm-up batches, then %d of %d batches timed%s%n",
+                        + "mean length %.1f tokens | batch %d, Adam lr %s | %s%n",
                 preset, cfg.cell(), cfg.layers(), cfg.hidden(), cfg.nEmbd(), cfg.aggregation(), cfg.concatLast() ? "+last" : "", cfg.dropout(),
-                d.name(), tr.size(), rows > 0 ? " (--rows)" : "", vocab.size(), tr.meanLength(), w.B(), s.number("learning-rate"), warmup, timed, nb,
-                timed < nb ? String.format(Locale.ROOT, " (s/epoch extrapolated from %.0f%% of an epoch)", 100.0 * timed / nb) : "");
+                d.name(), tr.size(), rows > 0 ? " (--rows)" : "", vocab.size(), tr.meanLength(), w.B(), s.number("learning-rate"),
+                accuracyEpochs > 0 ? String.format(Locale.ROOT, "%d epochs of %d batches, test accuracy after each (nothing timed)", accuracyEpochs, nb)
+                        : String.format(Locale.ROOT, "%d warm-up batches, then %d of %d batches timed%s", warmup, timed, nb,
+                        timed < nb ? String.format(Locale.ROOT, " (s/epoch extrapolated from %.0f%% of an epoch)", 100.0 * timed / nb) : ""));
         if (accuracyEpochs > 0) {
             Batches.Encoded te = Batches.Encoded.of(d.test(), vocab, s.integer("max-len"));
             double[] na = side.equals("libtorch") ? null : nanolmAccuracy(w, te), ta = side.equals("nanolm") ? null : libtorchAccuracy(w, te);
