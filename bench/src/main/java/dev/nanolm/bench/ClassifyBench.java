@@ -51,21 +51,12 @@ public final class ClassifyBench {
     private String side = "both";
     private final LinkedHashMap<String, String> overrides = new LinkedHashMap<>();
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         ClassifyBench b = new ClassifyBench();
-        try {
+        BenchCli.run(() -> {
             b.parse(args);
             b.run();
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (dev.nanolm.config.ConfigException e) {
-            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
-            System.exit(2);
-        } catch (dev.nanolm.data.DataException e) {
-            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
-            System.exit(1);
-        }
+        });
     }
 
     void parse(String[] args) {

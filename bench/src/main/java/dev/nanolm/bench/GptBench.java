@@ -84,21 +84,12 @@ public final class GptBench {
     private final List<String> header = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws java.io.IOException {
         GptBench b = new GptBench();
-        try {
+        BenchCli.run(() -> {
             b.parse(args);
             b.run();
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (dev.nanolm.config.ConfigException e) {
-            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
-            System.exit(2);
-        } catch (dev.nanolm.data.DataException e) {
-            System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
-            System.exit(1);
-        }
+        });
     }
 
     void parse(String[] args) {
