@@ -279,8 +279,8 @@ public final class GptBench {
         double med = Stats.median(ms);
         last = tailMean(losses);
         int counted = warmup == 0 ? iters - 1 : iters;
-        if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.1f MB allocated on the Java heap per iteration after warm-up (all threads)%n",
-                (allocatedBytes() - allocStart) / 1e6 / counted);
+        if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.1f KB allocated on the Java heap per iteration after warm-up (all threads)%n",
+                (allocatedBytes() - allocStart) / 1e3 / counted);
         return row("train", "nanolm" + allocator(false), med, tokensPerIter() / (med / 1e3), first, last, before);
     }
 

@@ -4,17 +4,12 @@ package dev.nanolm.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 final class VectorAttention extends AttentionKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length(), NR = 2 * L;
-    private static final float[] IOTA = new float[L];
-    static {
-        for (int i = 0; i < L; i++) IOTA[i] = i;
-    }
 
     // exp(z) = 2^n * e^r, n = round(z / ln2), r = z - n ln2 (ln2 in two parts), e^r by Cephes' expf polynomial
     // (rel. error < 1e-7). lanewise(EXP) would be as fast but gives other bits once C2 compiles it (SVML).
@@ -104,11 +99,6 @@ final class VectorAttention extends AttentionKernels {
 
     // ---------------------------------------------------------------- softmax rows
 
-    /** Lanes at and beyond n - base of the vector starting at base. */
-    private static VectorMask<Float> beyond(int n, int base) {
-        return FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (n - base));
-    }
-
     /** Sum of a vector's lanes in lane order (reduceLanes(ADD) may add in another order once compiled). */
     private static float laneSum(FloatVector v, float[] lanes, int lanesOff) {
         v.intoArray(lanes, lanesOff);
@@ -120,13 +110,13 @@ final class VectorAttention extends AttentionKernels {
     @Override
     void softmaxRow(float[] x, int off, int n, float[] lanes, int lanesOff) {
         int end = off + (n + L - 1) / L * L, last = end - L;
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = off; j < last; j += L) vmax = vmax.max(FloatVector.fromArray(S, x, j));
-        // masked lanes become -inf, so the exp below makes them 0
-        FloatVector s = FloatVector.fromArray(S, x, last).blend(Float.NEGATIVE_INFINITY, beyond(n, last - off));
-        s.intoArray(x, last);
-        vmax = vmax.max(s);
-        float max = vmax.reduceLanes(VectorOperators.MAX); // max does not depend on the order
+        // lanes past n become -inf, so the exp below makes them 0. Scalar stores, not a blend under a compare mask:
+        // C2 on JDK 17 boxed that mask (two small arrays per row, ~0.5 MB per baby training step)
+        for (int j = off + n; j < end; j++) x[j] = Float.NEGATIVE_INFINITY;
+        // the running max is a scalar: a vector carried around this loop was boxed by C2 in some runs (7 MB per
+        // baby step on one thread); max does not depend on the order, so the bits are those of a vector max
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = off; j < end; j += L) max = Math.max(max, FloatVector.fromArray(S, x, j).reduceLanes(VectorOperators.MAX));
         FloatVector vm = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
         FloatVector log2e = FloatVector.broadcast(S, LOG2E), magic = FloatVector.broadcast(S, MAGIC);
         FloatVector hi = FloatVector.broadcast(S, NLN2_HI), lo = FloatVector.broadcast(S, NLN2_LO);
@@ -166,27 +156,25 @@ final class VectorAttention extends AttentionKernels {
     /** D *= M (dropout mask), zero past n; returns sum_j D_j P_j in lane order. */
     private static float maskedDot(float[] P, int pOff, float[] D, int dOff, float[] M, int mOff, int n, int last,
                                    float[] lanes, int lanesOff) {
+        // j > i: dy.v_j is no gradient of anything (scalar stores first, no compare mask: see softmaxRow)
+        for (int j = last; j < last + L; j++) D[dOff + j] = j < n ? D[dOff + j] * M[mOff + j] : 0f;
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < last; j += L) {
             FloatVector dp = FloatVector.fromArray(S, D, dOff + j).mul(FloatVector.fromArray(S, M, mOff + j));
             dp.intoArray(D, dOff + j);
             acc = dp.fma(FloatVector.fromArray(S, P, pOff + j), acc);
         }
-        // j > i: dy.v_j is no gradient of anything
-        FloatVector dp = FloatVector.fromArray(S, D, dOff + last).mul(FloatVector.fromArray(S, M, mOff + last)).blend(0f, beyond(n, last));
-        dp.intoArray(D, dOff + last);
-        acc = dp.fma(FloatVector.fromArray(S, P, pOff + last), acc);
+        acc = FloatVector.fromArray(S, D, dOff + last).fma(FloatVector.fromArray(S, P, pOff + last), acc);
         return laneSum(acc, lanes, lanesOff);
     }
 
     /** Zeroes D past n; returns sum_j D_j P_j in lane order. */
     private static float plainDot(float[] P, int pOff, float[] D, int dOff, int n, int last, float[] lanes, int lanesOff) {
+        for (int j = n; j < last + L; j++) D[dOff + j] = 0f;
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < last; j += L)
             acc = FloatVector.fromArray(S, D, dOff + j).fma(FloatVector.fromArray(S, P, pOff + j), acc);
-        FloatVector dp = FloatVector.fromArray(S, D, dOff + last).blend(0f, beyond(n, last));
-        dp.intoArray(D, dOff + last);
-        acc = dp.fma(FloatVector.fromArray(S, P, pOff + last), acc);
+        acc = FloatVector.fromArray(S, D, dOff + last).fma(FloatVector.fromArray(S, P, pOff + last), acc);
         return laneSum(acc, lanes, lanesOff);
     }
 
