@@ -1,5 +1,5 @@
-// The GPT of Karpathy's "Let's build GPT" lecture (ng-video-lecture gpt.py, final version): per-head key/query/value
-// Linears, heads concatenated and projected, a ReLU feed-forward net, LayerNorms with bias, an untied lm_head.
+// The GPT of Karpathy's "Let's build GPT" lecture (ng-video-lecture gpt.py): per-head key/query/value Linears, heads
+// concatenated and projected, a ReLU feed-forward net, LayerNorms with bias, an untied lm_head. Three variants below.
 package dev.nanolm.models;
 
 import dev.nanolm.autograd.Ops;
@@ -41,20 +41,37 @@ public final class GptLecture extends LanguageModel {
         return new GptConfig(c.vocabSize(), c.blockSize(), c.nLayer(), c.nHead(), c.nEmbd(), c.dropout(), true);
     }
 
-    private final boolean defaultInit;
+    /**
+     * FINAL is gpt.py as published: _init_weights (N(0, 0.02)) and scores scaled by head_size^-0.5. The run recorded in
+     * the video (its log: val 2.0895 at step 500) had neither: PyTorch's default init (Embedding N(0,1), Linear
+     * U(±1/sqrt(in))) and {@code wei = q @ k.transpose(-2,-1) * C**-0.5} with C = n_embd (x's width, not the head's).
+     * DEFAULT_INIT has the first difference, VIDEO both.
+     */
+    public enum Variant {
+        FINAL("gpt-lecture"), DEFAULT_INIT("gpt-lecture-default-init"), VIDEO("gpt-lecture-video");
 
-    public GptLecture(GptConfig cfg, Rng rng) { this(cfg, rng, false); }
+        public final String type;
 
-    /** defaultInit: keep PyTorch's default init (Embedding N(0,1), Linear U(±1/sqrt(in))) instead of _init_weights. */
-    public GptLecture(GptConfig cfg, Rng rng, boolean defaultInit) {
-        this.defaultInit = defaultInit;
+        Variant(String type) { this.type = type; }
+    }
+
+    private final Variant variant;
+    /** Multiplies the queries so that the fused op's 1/sqrt(hs) becomes the video's 1/sqrt(C): sqrt(hs/C), or 1. */
+    private final float queryScale;
+
+    public GptLecture(GptConfig cfg, Rng rng) { this(cfg, rng, Variant.FINAL); }
+
+    public GptLecture(GptConfig cfg, Rng rng, Variant variant) {
+        this.variant = variant;
+        boolean defaultInit = variant != Variant.FINAL;
+        queryScale = variant == Variant.VIDEO ? (float) Math.sqrt(1.0 / cfg.nHead()) : 1f; // hs/C = 1/nHead
         if (!cfg.bias()) throw new ConfigException("gpt-lecture always has biases, got a config with bias false", "use --model gpt for bias false");
         this.config = cfg;
         int V = cfg.vocabSize(), C = cfg.nEmbd();
         tokenEmbeddingTable = add("token_embedding_table", new Embedding(V, C, rng));
         positionEmbeddingTable = add("position_embedding_table", new Embedding(cfg.blockSize(), C, rng));
         blocks = add("blocks", new Sequential());
-        for (int i = 0; i < cfg.nLayer(); i++) blocks.append(new LectureBlock(C, cfg.nHead(), cfg.dropout(), rng));
+        for (int i = 0; i < cfg.nLayer(); i++) blocks.append(new LectureBlock(C, cfg.nHead(), cfg.dropout(), queryScale, rng));
         lnF = add("ln_f", new LayerNorm(C));
         lmHead = add("lm_head", new Linear(C, V, true, rng));
         // gpt.py's _init_weights: Linear and Embedding weights N(0, 0.02), Linear biases 0 (LayerNorm keeps 1 and 0)
@@ -81,8 +98,8 @@ public final class GptLecture extends LanguageModel {
         final Sequential ffwd;
         final LayerNorm ln1, ln2;
 
-        LectureBlock(int C, int nHead, float dropout, Rng rng) {
-            sa = add("sa", new MultiHeadAttention(C, nHead, dropout, rng));
+        LectureBlock(int C, int nHead, float dropout, float queryScale, Rng rng) {
+            sa = add("sa", new MultiHeadAttention(C, nHead, dropout, queryScale, rng));
             FeedForward ff = add("ffwd", new FeedForward(C, dropout, rng));
             ffwd = ff.net;
             ln1 = add("ln1", new LayerNorm(C));
@@ -122,22 +139,26 @@ public final class GptLecture extends LanguageModel {
         final ModuleList<Head> heads;
         final Linear proj;
         final Dropout dropout;
-        final float p;
+        final float p, queryScale;
         final Rng rng;
 
-        MultiHeadAttention(int C, int nHead, float dropout, Rng rng) {
+        MultiHeadAttention(int C, int nHead, float dropout, float queryScale, Rng rng) {
             heads = add("heads", new ModuleList<>());
             for (int i = 0; i < nHead; i++) heads.append(new Head(C, C / nHead, rng));
             proj = add("proj", new Linear(C, C, rng));
             this.dropout = add("dropout", new Dropout(dropout, rng));
             this.p = dropout;
+            this.queryScale = queryScale;
             this.rng = rng;
         }
 
-        /** [queries of every head | keys | values] as one (3C, C) weight: rows of head h at h*hs in each third. */
+        /**
+         * [queries of every head | keys | values] as one (3C, C) weight: rows of head h at h*hs in each third; the
+         * queries times queryScale (differentiable, so each query weight's gradient carries the scale too).
+         */
         Tensor qkvWeight() {
             List<Tensor> w = new ArrayList<>();
-            for (Head hd : heads) w.add(hd.query.weight());
+            for (Head hd : heads) w.add(queryScale == 1f ? hd.query.weight() : Ops.mulScalar(hd.query.weight(), queryScale));
             for (Head hd : heads) w.add(hd.key.weight());
             for (Head hd : heads) w.add(hd.value.weight());
             return Ops.concat(0, w.toArray(new Tensor[0]));
@@ -171,7 +192,7 @@ public final class GptLecture extends LanguageModel {
                 lnF.weight().data, lnF.bias().data, lmHead.weight().data, lmHead.bias().data);
     }
 
-    @Override public String type() { return defaultInit ? "gpt-lecture-default-init" : "gpt-lecture"; }
+    @Override public String type() { return variant.type; }
     @Override public GptConfig config() { return config; }
     @Override public int vocabSize() { return config.vocabSize(); }
     @Override public int blockSize() { return config.blockSize(); }

@@ -55,7 +55,10 @@ public final class ModelType {
         register(new Kind<>("gpt-lecture", "the GPT of the 'Let's build GPT' lecture's gpt.py: per-head Linears, ReLU feed-forward, untied lm_head", GptConfig.class,
                 GptLecture::config, GptLecture::new, Data.TEXT));
         register(new Kind<>("gpt-lecture-default-init", "gpt-lecture with PyTorch's default init instead of gpt.py's _init_weights N(0, 0.02)",
-                GptConfig.class, GptLecture::config, (c, r) -> new GptLecture(c, r, true), Data.TEXT));
+                GptConfig.class, GptLecture::config, (c, r) -> new GptLecture(c, r, GptLecture.Variant.DEFAULT_INIT), Data.TEXT));
+        register(new Kind<>("gpt-lecture-video", "gpt-lecture as run in the video: PyTorch's default init and attention scores scaled "
+                + "by n_embd^-0.5 (the video's C**-0.5) instead of head_size^-0.5", GptConfig.class, GptLecture::config,
+                (c, r) -> new GptLecture(c, r, GptLecture.Variant.VIDEO), Data.TEXT));
         register(new Kind<>("bdh", "Pathway's Baby Dragon Hatchling (bdh.py): shared-weight layers of sparse positive neurons, "
                 + "RoPE linear attention without softmax", BdhConfig.class, BdhConfig::from, Bdh::new, Data.TEXT));
     }

@@ -75,10 +75,12 @@ class GptTest {
         GradCheck.assertGradients("gpt bias=" + bias, in -> m.logits(idx, B, BLOCK), inputs);
     }
 
-    @Test void lectureAttentionGradientsReachEachHeadsWeights() {
+    @ParameterizedTest(name = "query scale {0}")
+    @ValueSource(floats = {1f, 0.57735026f})
+    void lectureAttentionGradientsReachEachHeadsWeights(float queryScale) {
         // the per-head weights are concatenated into one qkv weight for the fused attention: check that each head's
-        // Linear (and the input) gets its own gradient
-        GptLecture.MultiHeadAttention sa = new GptLecture.MultiHeadAttention(C, 3, 0f, new Rng(4));
+        // Linear (and the input) gets its own gradient; 1/sqrt(3) is the video's variant with 3 heads (C**-0.5 scores)
+        GptLecture.MultiHeadAttention sa = new GptLecture.MultiHeadAttention(C, 3, 0f, queryScale, new Rng(4));
         perturb(sa, new Rng(5));
         Tensor x = TestTensors.randn(new Rng(6), 2, 5, C);
         Map<String, Tensor> p = params(sa);

@@ -40,7 +40,9 @@ public final class TorchGpt {
         this.cfg = cfg;
         this.lecture = net instanceof GptLecture;
         for (Parameter q : net.parameters()) p.put(q.name(), Torch.nd(m, q.value(), true));
-        scale = Torch.scalar(m, (float) (1.0 / Math.sqrt(cfg.headSize())));
+        // the video's run of gpt.py scaled the scores by C**-0.5 with C = n_embd; everything else by head_size^-0.5
+        boolean video = net instanceof GptLecture g && g.type().equals(GptLecture.Variant.VIDEO.type);
+        scale = Torch.scalar(m, (float) (1.0 / Math.sqrt(video ? cfg.nEmbd() : cfg.headSize())));
     }
 
     /** The leaves by nanolm's parameter names (the tied lm_head of the GPT appears once, as transformer.wte.weight). */

@@ -68,8 +68,12 @@ class GptVsTorchTest {
         return new int[][] {x, y};
     }
 
-    static LanguageModel build(boolean lecture, GptConfig cfg, Rng rng) {
-        return lecture ? new GptLecture(cfg, rng) : new Gpt(cfg, rng);
+    /** Builds the lecture's model as in the video (lectureAsInTheVideoMatches) instead of the published gpt.py. */
+    private boolean video;
+
+    LanguageModel build(boolean lecture, GptConfig cfg, Rng rng) {
+        if (!lecture) return new Gpt(cfg, rng);
+        return new GptLecture(cfg, rng, video ? GptLecture.Variant.VIDEO : GptLecture.Variant.FINAL);
     }
 
     /**
@@ -95,7 +99,7 @@ class GptVsTorchTest {
             tloss = TorchRef.crossEntropy(tlogits.reshape(B * T, V), xy[1], -1);
             gc.backward(tloss);
         }
-        String what = (lecture ? "gpt-lecture" : "gpt") + " bias=" + bias + " T=" + T + ": ";
+        String what = net.type() + " bias=" + bias + " T=" + T + ": ";
         TorchAssert.assertClose(what + "logits", Torch.tensor(tlogits), logits, LOGIT_ATOL, LOGIT_RTOL);
         assertEquals(tloss.getFloat(), loss.item(), LOSS_TOL, what + "loss");
         assertEquals(cfg.nLayer() * (lecture ? 3 * HEADS + 10 : bias ? 12 : 6) + (lecture ? 6 : bias ? 4 : 3), net.parameters().size());
@@ -112,6 +116,16 @@ class GptVsTorchTest {
 
     @Test void lectureLogitsLossAndEveryGradientMatch() {
         compareForwardAndGradients(true, true, BLOCK);
+    }
+
+    /** The video's run: scores scaled by n_embd^-0.5 (torch side: explicitly, per head) instead of head_size^-0.5. */
+    @Test void lectureAsInTheVideoMatches() {
+        video = true;
+        try {
+            compareForwardAndGradients(true, true, BLOCK);
+        } finally {
+            video = false;
+        }
     }
 
     /**
