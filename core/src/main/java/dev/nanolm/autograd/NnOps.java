@@ -130,11 +130,12 @@ final class NnOps {
 
     /**
      * BatchNorm with channels in the last dim; statistics over all other dims. Training normalises with the batch
-     * mean and biased variance and updates the running stats in place (unbiased variance), as PyTorch does.
+     * mean and biased variance and updates the running stats in place (unbiased variance), as PyTorch does; with
+     * unbiased, training normalises with the unbiased variance too, as the makemore lectures' x.var() / x.std().
      * Eval uses the running stats; with no running stats (null) the batch stats are used in both modes.
      */
     static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                            boolean training, float momentum, float eps) {
+                            boolean training, float momentum, float eps, boolean unbiased) {
         if (x.rank() < 2) throw new ShapeException("batchNorm: input must be (N,C) or (N,...,C), got " + OpUtil.s(x));
         int C = lastDim("batchNorm", x), R = x.numel() / C;
         OpUtil.checkVector("batchNorm", "gamma", gamma, x, C);
@@ -144,6 +145,7 @@ final class NnOps {
         float[] X = x.data;
         float[] mean = Arena.floats(C), rstd = Arena.floats(C);
         boolean batchStats = training || runningMean == null || runningVar == null;
+        int N = unbiased && R > 1 ? R - 1 : R; // the batch variance's divisor
         if (batchStats) {
             if (training && R < 2)
                 throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input shape " + OpUtil.s(x));
@@ -151,7 +153,7 @@ final class NnOps {
             for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) s[c] += X[r * C + c];
             for (int c = 0; c < C; c++) mean[c] = (float) (s[c] / R);
             for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) { double d = X[r * C + c] - mean[c]; ss[c] += d * d; }
-            for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(ss[c] / R + eps));
+            for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(ss[c] / N + eps));
             if (training && runningMean != null) {
                 float[] rm = runningMean.data;
                 for (int c = 0; c < C; c++) rm[c] = (1f - momentum) * rm[c] + momentum * mean[c];
@@ -196,12 +198,13 @@ final class NnOps {
             if (!x.requiresGrad) return;
             float[] dX = x.grad();
             if (batchStats) {
-                // Through the batch statistics: dx = gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)) per channel.
+                // Through the batch statistics: dx = gamma*rstd * (dy - sum(dy)/R - xhat*sum(dy*xhat)/N) per channel,
+                // N the variance's divisor (R, or R-1 when unbiased)
                 float[] a = Arena.floats(C), mDy = Arena.floats(C), mDyX = Arena.floats(C);
                 for (int c = 0; c < C; c++) {
                     a[c] = (G != null ? G[c] : 1f) * rstd[c];
                     mDy[c] = (float) (sumDy[c] / R);
-                    mDyX[c] = (float) (sumDyXhat[c] / R);
+                    mDyX[c] = (float) (sumDyXhat[c] / N);
                 }
                 for (int r = 0; r < R; r++)
                     for (int c = 0; c < C; c++) {

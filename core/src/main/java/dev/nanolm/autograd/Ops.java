@@ -128,7 +128,13 @@ public final class Ops {
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    boolean training, float momentum, float eps) {
-        return NnOps.batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
+        return NnOps.batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, false);
+    }
+
+    /** batchNorm normalising with the unbiased batch variance in training (the makemore lectures' x.var()) when unbiased. */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                   boolean training, float momentum, float eps, boolean unbiased) {
+        return NnOps.batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, unbiased);
     }
 
     /**

@@ -11,7 +11,7 @@ public final class Keys {
 
     static {
         // what to train on
-        k("model", "mlp", "model type: bigram, bigram-nn, mlp, mlp-bn, wavenet, bow, rnn, gru, lstm, transformer (line items); gpt, gpt-lecture, gru-lm, bdh (text)");
+        k("model", "mlp", "model type: bigram, bigram-nn, mlp, mlp-bn, wavenet, bow, rnn, gru, lstm, transformer (line items); gpt, gpt-lecture, gpt-lecture-default-init, gpt-lecture-video, gru-lm, bdh (text)");
         k("data", "names", "dataset name from the catalog (see `datasets`) or a path to a text file");
         k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
@@ -29,6 +29,7 @@ public final class Keys {
         k("bias", "false", "biases in Linear and LayerNorm layers (gpt)");
         k("init", "kaiming", "parameter init: kaiming (makemore part 3 fix), randn (makemore part 2), pytorch (PyTorch defaults)");
         k("bn-momentum", "0.1", "BatchNorm1d running-statistics momentum (mlp-bn, wavenet): 0.1 as PyTorch, 0.001 in makemore part 3");
+        k("bn-variance", "biased", "BatchNorm1d's training-batch variance (mlp-bn, wavenet): biased as PyTorch's BatchNorm1d, or unbiased as the makemore lectures' x.var() / std() (the running variance is unbiased in both)");
         // optimisation
         k("optimizer", "sgd", "sgd or adamw");
         k("learning-rate", "0.1", "peak learning rate");

@@ -22,7 +22,7 @@ public final class MlpBn extends WindowModel {
         C = add("C", new Embedding(V, E, rng));
         // the hidden Linear has no bias: BatchNorm's mean subtraction would cancel it (its bnbias replaces it)
         Linear hidden = new Linear(T * E, H, false, rng), out = new Linear(H, V, true, rng);
-        layers = add("layers", new Sequential(hidden, new BatchNorm1d(H, 1e-5f, cfg.bnMomentum()), new Tanh(), out));
+        layers = add("layers", new Sequential(hidden, new BatchNorm1d(H, 1e-5f, cfg.bnMomentum(), cfg.bnUnbiased()), new Tanh(), out));
         if (!cfg.init().equals("pytorch")) {
             Init.kaimingNormal(hidden.weight(), T * E, 5f / 3f, rng); // tanh gain 5/3 (makemore part 3)
             Init.normal(out.weight(), 0f, 0.01f, rng);                  // near-uniform logits at step 0

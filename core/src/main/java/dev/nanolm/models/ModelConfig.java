@@ -4,10 +4,17 @@ package dev.nanolm.models;
 import dev.nanolm.config.ConfigException;
 import dev.nanolm.config.Settings;
 
-public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init, float bnMomentum) {
+/** bnUnbiased: BatchNorm1d normalises training batches by the unbiased variance (false in checkpoints from before it). */
+public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init, float bnMomentum,
+                          boolean bnUnbiased) {
     /** BatchNorm1d momentum 0.1 (PyTorch's default). */
     public ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init) {
         this(type, vocabSize, blockSize, nEmbd, nHidden, init, 0.1f);
+    }
+
+    /** BatchNorm1d normalising by the biased variance, as PyTorch's. */
+    public ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, int nHidden, String init, float bnMomentum) {
+        this(type, vocabSize, blockSize, nEmbd, nHidden, init, bnMomentum, false);
     }
 
     public ModelConfig {
@@ -32,7 +39,11 @@ public record ModelConfig(String type, int vocabSize, int blockSize, int nEmbd, 
     }
 
     public static ModelConfig from(Settings s, int vocabSize) {
+        String variance = s.str("bn-variance");
+        if (!variance.equals("biased") && !variance.equals("unbiased"))
+            throw new ConfigException("--bn-variance must be biased or unbiased, got '" + variance + "'",
+                    "use --bn-variance biased (PyTorch's BatchNorm1d) or unbiased (the makemore lectures' x.var())");
         return new ModelConfig(s.str("model"), vocabSize, s.integer("block-size"), s.integer("n-embd"), s.integer("n-hidden"), s.str("init"),
-                s.number("bn-momentum"));
+                s.number("bn-momentum"), variance.equals("unbiased"));
     }
 }

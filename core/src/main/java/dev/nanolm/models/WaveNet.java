@@ -30,7 +30,7 @@ public final class WaveNet extends WindowModel {
         int width = E;
         for (int level = T; level > 1; level /= 2) {
             Linear fuse = new Linear(2 * width, H, false, rng); // no bias before BatchNorm
-            for (Layer l : new Layer[] {new FlattenConsecutive(2), fuse, new BatchNorm1d(H, 1e-5f, cfg.bnMomentum()), new Tanh()}) layers.append(l);
+            for (Layer l : new Layer[] {new FlattenConsecutive(2), fuse, new BatchNorm1d(H, 1e-5f, cfg.bnMomentum(), cfg.bnUnbiased()), new Tanh()}) layers.append(l);
             if (!cfg.init().equals("pytorch")) Init.kaimingNormal(fuse.weight(), 2 * width, 1f, rng); // the lecture's randn/sqrt(fan_in)
             width = H;
         }

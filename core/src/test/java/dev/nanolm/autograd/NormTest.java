@@ -94,10 +94,15 @@ class NormTest {
 
     /** Training-mode BatchNorm from elementary ops: statistics over all rows of x viewed as (R, C). */
     static Tensor composedBatchNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
-        int C = x.dim(-1);
+        return composedBatchNorm(x, gamma, beta, eps, false);
+    }
+
+    /** The same with the variance divided by R-1 when unbiased (the makemore lectures' x.var()). */
+    static Tensor composedBatchNorm(Tensor x, Tensor gamma, Tensor beta, float eps, boolean unbiased) {
+        int C = x.dim(-1), R = x.numel() / C;
         Tensor x2 = Ops.reshape(x, -1, C);
         Tensor xc = Ops.sub(x2, Ops.mean(x2, 0, true));
-        Tensor var = Ops.mean(Ops.pow(xc, 2f), 0, true);
+        Tensor var = Ops.mulScalar(Ops.sum(Ops.pow(xc, 2f), 0, true), 1f / (unbiased ? R - 1 : R));
         Tensor y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, eps)));
         if (gamma != null) y = Ops.mul(y, gamma);
         if (beta != null) y = Ops.add(y, beta);
@@ -121,6 +126,28 @@ class NormTest {
             valueAndGrads(in -> Ops.batchNorm(in[0], null, null, rm, rv, true, 0.1f, EPS), R, x), 1e-4);
         GradCheck.assertGradients("batchNorm train", in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS), x, gamma, beta);
         GradCheck.assertGradients("batchNorm train, no running stats", in -> Ops.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, EPS), x, gamma, beta);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bnShapes")
+    void unbiasedBatchNormMatchesComposedAndFiniteDifferences(int[] shape) {
+        Rng rng = new Rng(16);
+        int C = shape[shape.length - 1];
+        Tensor x = TestTensors.mulBy(TestTensors.randn(rng, shape), 3f);
+        Tensor gamma = TestTensors.uniform(rng, 0.5f, 1.5f, C), beta = TestTensors.randn(rng, C);
+        Tensor rm = Tensor.zeros(C), rv = TestTensors.uniform(rng, 1f, 1f, C);
+        Tensor R = TestTensors.randn(rng, shape);
+        assertSame("unbiased batchNorm vs composed",
+            valueAndGrads(in -> composedBatchNorm(in[0], in[1], in[2], EPS, true), R, x, gamma, beta),
+            valueAndGrads(in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, true), R, x, gamma, beta), 1e-4);
+        GradCheck.assertGradients("unbiased batchNorm train", in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, true), x, gamma, beta);
+        GradCheck.assertGradients("unbiased batchNorm, no running stats", in -> Ops.batchNorm(in[0], null, null, null, null, true, 0.1f, EPS, true), x);
+        // not the biased one: the outputs differ by sqrt(R/(R-1))
+        Tensor yb = Ops.batchNorm(x, null, null, null, null, true, 0.1f, EPS), yu = Ops.batchNorm(x, null, null, null, null, true, 0.1f, EPS, true);
+        int rows = x.numel() / C;
+        assertEquals(yb.data[0] * Math.sqrt((rows - 1.0) / rows), yu.data[0], 1e-4);
+        // eval with running stats is the same map whichever variance training used
+        assertArrayEquals(Ops.batchNorm(x, gamma, beta, rm, rv, false, 0.1f, EPS).data, Ops.batchNorm(x, gamma, beta, rm, rv, false, 0.1f, EPS, true).data);
     }
 
     @ParameterizedTest(name = "{0}")
