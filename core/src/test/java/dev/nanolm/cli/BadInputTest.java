@@ -1,6 +1,6 @@
 // Every kind of bad input issue 8 lists, through the CLI: exit code (2 usage, 1 data), one `error:` line with a hint
 // that names the problem, no stack trace. In-process through Main.run (fast); a handful again in a child JVM to prove
-// the real entry point behaves the same. (CSV cases belong to the classification issue, which has not landed.)
+// the real entry point behaves the same. CSV cases (the classifiers' data) are here too.
 package dev.nanolm.cli;
 
 import static dev.nanolm.cli.CliTest.assertCleanError;
@@ -170,6 +170,7 @@ class BadInputTest {
                 c("bigram with a window", 2, "--block-size must be 1", mlp("bigram", "--model", "bigram", "--block-size", "3")),
                 c("wavenet block not a power of two", 2, "power of two", mlp("wavenet", "--model", "wavenet", "--block-size", "3")),
                 c("split that does not add up", 2, "add up to 100", mlp("split", "--split", "80/10/5")),
+                c("unknown BatchNorm variance", 2, "--bn-variance must be biased or unbiased", mlp("bnvar", "--model", "mlp-bn", "--bn-variance", "bessel")),
                 c("unknown split shuffle", 2, "--split-shuffle must be python or nanolm", mlp("shuffle", "--split-shuffle", "numpy")),
                 c("block too short for the longest item", 1, "fits items of up to", mlp("seqblock", "--model", "gru", "--block-size", "3")),
                 c("too many threads", 2, "--threads 100000", mlp("threads", "--threads", "100000")),
@@ -296,7 +297,7 @@ class BadInputTest {
 
     @Test
     void theCaseCountIsWhatTheReadmeSays() {
-        assertEquals(105, cases().count());
+        assertEquals(106, cases().count());
     }
 
     /** The real entry point: the exit code reaches the OS, one error line, no stack trace. */
