@@ -29,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GptTest {
@@ -272,8 +273,10 @@ class GptTest {
         assertThrows(IllegalArgumentException.class, () -> d.next(V));
     }
 
-    @Test void lectureDecoderLogitsEqualTheFullForward() {
-        GptLecture m = new GptLecture(new GptConfig(V, BLOCK, L, 3, C, 0.2f, true), new Rng(15));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GptLecture.Variant.class)
+    void lectureDecoderLogitsEqualTheFullForward(GptLecture.Variant variant) {
+        GptLecture m = new GptLecture(new GptConfig(V, BLOCK, L, 3, C, 0.2f, true), new Rng(15), variant);
         perturb(m, new Rng(16));
         assertDecoderMatchesForward(m, BLOCK, 17);
     }
