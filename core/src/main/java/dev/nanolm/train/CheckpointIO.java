@@ -56,7 +56,8 @@ public final class CheckpointIO {
         if (sha != null && datasetSha != null && !sha.equals(datasetSha))
             diffs.append(" dataset SHA-256 ").append(sha, 0, 12).append("… vs ").append(datasetSha, 0, 12).append("…;");
         if (diffs.length() > 0)
-            throw new CheckpointException("the checkpoint does not match this run's settings:" + diffs,
+            // each difference ends with ';' as a separator; the last one's would sit before the hint
+            throw new CheckpointException("the checkpoint does not match this run's settings:" + diffs.substring(0, diffs.length() - 1),
                     "resume with the settings the run was started with (see its config.json), or start a new run in another --out folder");
     }
 

@@ -150,6 +150,7 @@ class CorruptCheckpointCliTest {
         r = run("train", "--out", clean.toString(), "--resume", "--n-embd", "12", "--n-hidden", "100", "--max-iters", "300");
         assertCleanError(r, 1, "--n-embd 10 (checkpoint) vs 12 (this run)");
         assertTrue(r.err().contains("--n-hidden 200 (checkpoint) vs 100 (this run)"), r.err());
+        assertTrue(r.err().contains("100 (this run) (hint:"), "no separator left before the hint: " + r.err());
     }
 
     @Test
