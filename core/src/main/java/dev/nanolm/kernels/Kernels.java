@@ -65,7 +65,13 @@ public interface Kernels {
      */
     default void gruGateGrads(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
                               float[] p, int pnOff, float[] g, int gOff, int H) {
-        for (int j = 0; j < H; j++) {
+        gruGateGradsScalar(dh, dhOff, rz, rzOff, n, nOff, h, hOff, p, pnOff, g, gOff, H, 0);
+    }
+
+    /** gruGateGrads' reference loop over units [from, H): the scalar kernel, and the vector kernel's tail. */
+    static void gruGateGradsScalar(float[] dh, int dhOff, float[] rz, int rzOff, float[] n, int nOff, float[] h, int hOff,
+                                   float[] p, int pnOff, float[] g, int gOff, int H, int from) {
+        for (int j = from; j < H; j++) {
             float gy = dh[dhOff + j], r = rz[rzOff + j], z = rz[rzOff + H + j], nv = n[nOff + j];
             float dnPre = gy * (1 - z) * (1 - nv * nv);
             g[gOff + j] = dnPre * p[pnOff + j] * r * (1 - r);

@@ -385,14 +385,7 @@ public final class VectorKernels implements Kernels {
             dnPre.intoArray(g, gOff + 2 * H + j);
             gy.mul(z).intoArray(dh, dhOff + j);
         }
-        for (; j < H; j++) {
-            float gy = dh[dhOff + j], r = rz[rzOff + j], z = rz[rzOff + H + j], nv = n[nOff + j];
-            float dnPre = gy * (1 - z) * (1 - nv * nv);
-            g[gOff + j] = dnPre * p[pnOff + j] * r * (1 - r);
-            g[gOff + H + j] = gy * (h[hOff + j] - nv) * z * (1 - z);
-            g[gOff + 2 * H + j] = dnPre;
-            dh[dhOff + j] = gy * z;
-        }
+        Kernels.gruGateGradsScalar(dh, dhOff, rz, rzOff, n, nOff, h, hOff, p, pnOff, g, gOff, H, j);
     }
 
     @Override

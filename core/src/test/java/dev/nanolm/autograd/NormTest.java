@@ -92,12 +92,10 @@ class NormTest {
 
     static Stream<int[]> bnShapes() { return Stream.of(BN_SHAPES); }
 
-    /** Training-mode BatchNorm from elementary ops: statistics over all rows of x viewed as (R, C). */
-    static Tensor composedBatchNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
-        return composedBatchNorm(x, gamma, beta, eps, false);
-    }
-
-    /** The same with the variance divided by R-1 when unbiased (the makemore lectures' x.var()). */
+    /**
+     * Training-mode BatchNorm from elementary ops: statistics over all rows of x viewed as (R, C), the variance divided
+     * by R, or by R-1 when unbiased (the makemore lectures' x.var()).
+     */
     static Tensor composedBatchNorm(Tensor x, Tensor gamma, Tensor beta, float eps, boolean unbiased) {
         int C = x.dim(-1), R = x.numel() / C;
         Tensor x2 = Ops.reshape(x, -1, C);
@@ -109,39 +107,40 @@ class NormTest {
         return Ops.reshape(y, x.shape);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("bnShapes")
-    void batchNormTrainingMatchesComposedAndFiniteDifferences(int[] shape) {
-        Rng rng = new Rng(13);
+    static Stream<Arguments> bnShapesBothVariances() {
+        return Stream.of(BN_SHAPES).flatMap(sh -> Stream.of(Arguments.of(sh, false), Arguments.of(sh, true)));
+    }
+
+    /** PyTorch's form (biased batch variance) and the lectures' (unbiased, --bn-variance unbiased). */
+    @ParameterizedTest(name = "{0} unbiased {1}")
+    @MethodSource("bnShapesBothVariances")
+    void batchNormTrainingMatchesComposedAndFiniteDifferences(int[] shape, boolean unbiased) {
+        Rng rng = new Rng(unbiased ? 16 : 13);
         int C = shape[shape.length - 1];
         Tensor x = TestTensors.mulBy(TestTensors.randn(rng, shape), 3f);
         Tensor gamma = TestTensors.uniform(rng, 0.5f, 1.5f, C), beta = TestTensors.randn(rng, C);
         Tensor rm = Tensor.zeros(C), rv = TestTensors.uniform(rng, 1f, 1f, C);
         Tensor R = TestTensors.randn(rng, shape);
-        assertSame("batchNorm vs composed",
-            valueAndGrads(in -> composedBatchNorm(in[0], in[1], in[2], EPS), R, x, gamma, beta),
-            valueAndGrads(in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS), R, x, gamma, beta), 1e-4);
-        assertSame("batchNorm no affine vs composed",
-            valueAndGrads(in -> composedBatchNorm(in[0], null, null, EPS), R, x),
-            valueAndGrads(in -> Ops.batchNorm(in[0], null, null, rm, rv, true, 0.1f, EPS), R, x), 1e-4);
-        GradCheck.assertGradients("batchNorm train", in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS), x, gamma, beta);
-        GradCheck.assertGradients("batchNorm train, no running stats", in -> Ops.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, EPS), x, gamma, beta);
+        String v = unbiased ? "unbiased " : "";
+        assertSame(v + "batchNorm vs composed",
+            valueAndGrads(in -> composedBatchNorm(in[0], in[1], in[2], EPS, unbiased), R, x, gamma, beta),
+            valueAndGrads(in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, unbiased), R, x, gamma, beta), 1e-4);
+        assertSame(v + "batchNorm no affine vs composed",
+            valueAndGrads(in -> composedBatchNorm(in[0], null, null, EPS, unbiased), R, x),
+            valueAndGrads(in -> Ops.batchNorm(in[0], null, null, rm, rv, true, 0.1f, EPS, unbiased), R, x), 1e-4);
+        GradCheck.assertGradients(v + "batchNorm train", in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, unbiased), x, gamma, beta);
+        GradCheck.assertGradients(v + "batchNorm train, no running stats", in -> Ops.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, EPS, unbiased), x, gamma, beta);
+        GradCheck.assertGradients(v + "batchNorm train, no running stats, no affine", in -> Ops.batchNorm(in[0], null, null, null, null, true, 0.1f, EPS, unbiased), x);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bnShapes")
-    void unbiasedBatchNormMatchesComposedAndFiniteDifferences(int[] shape) {
+    void unbiasedBatchNormScalesByBesselAndEvalIsTheSameMap(int[] shape) {
         Rng rng = new Rng(16);
         int C = shape[shape.length - 1];
         Tensor x = TestTensors.mulBy(TestTensors.randn(rng, shape), 3f);
         Tensor gamma = TestTensors.uniform(rng, 0.5f, 1.5f, C), beta = TestTensors.randn(rng, C);
         Tensor rm = Tensor.zeros(C), rv = TestTensors.uniform(rng, 1f, 1f, C);
-        Tensor R = TestTensors.randn(rng, shape);
-        assertSame("unbiased batchNorm vs composed",
-            valueAndGrads(in -> composedBatchNorm(in[0], in[1], in[2], EPS, true), R, x, gamma, beta),
-            valueAndGrads(in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, true), R, x, gamma, beta), 1e-4);
-        GradCheck.assertGradients("unbiased batchNorm train", in -> Ops.batchNorm(in[0], in[1], in[2], rm, rv, true, 0.1f, EPS, true), x, gamma, beta);
-        GradCheck.assertGradients("unbiased batchNorm, no running stats", in -> Ops.batchNorm(in[0], null, null, null, null, true, 0.1f, EPS, true), x);
         // not the biased one: the outputs differ by sqrt(R/(R-1))
         Tensor yb = Ops.batchNorm(x, null, null, null, null, true, 0.1f, EPS), yu = Ops.batchNorm(x, null, null, null, null, true, 0.1f, EPS, true);
         int rows = x.numel() / C;

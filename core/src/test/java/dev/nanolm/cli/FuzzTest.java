@@ -176,17 +176,7 @@ class FuzzTest {
             }
             cases++;
             String[] args = a.toArray(String[]::new);
-            CliTest.Result res;
-            try {
-                res = CliTest.run(args);
-            } catch (Throwable t) {
-                throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
-            }
-            if (res.code() == 0) { ok++; continue; }
-            String first = res.err().lines().findFirst().orElse("");
-            if (!first.startsWith("error: ") || first.startsWith("error: internal error") || first.startsWith("error: out of memory")
-                    || res.err().contains("\tat "))
-                fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "` printed:\n" + res.err());
+            if (runsOrFailsCleanly(args, false, true, "")) ok++;
         }
         System.out.printf("FuzzTest CLI: %d command lines (%d succeeded), seed %d%n", cases, ok, SEED);
         assertTrue(cases > 20, "too few cases: " + cases);
@@ -220,17 +210,10 @@ class FuzzTest {
             if (r.nextInt(4) == 0) a.addAll(List.of("--error-page-max-chars", value(r)));
             cases++;
             String[] args = a.toArray(String[]::new);
-            CliTest.Result res;
-            try {
-                res = CliTest.run(args);
-            } catch (Throwable t) {
-                throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
+            if (runsOrFailsCleanly(args, true, false, " on bytes " + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 200)))) {
+                ok++;
+                continue;
             }
-            if (res.code() == 0) { ok++; continue; }
-            String first = res.err().lines().findFirst().orElse("");
-            if (!first.startsWith("error: ") || !first.contains("(hint: ") || first.startsWith("error: internal error") || res.err().contains("\tat "))
-                fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "` on bytes "
-                        + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 200)) + " printed:\n" + res.err());
             // a refused corpus leaves no output behind
             assertTrue(!Files.exists(tmp.resolve("out" + cases + ext)), "output left by a failed clean: " + String.join(" ", args));
         }
@@ -256,20 +239,30 @@ class FuzzTest {
             if (r.nextInt(4) == 0) a.addAll(List.of("--tokenizer", r.nextBoolean() ? "word" : "byte"));
             cases++;
             String[] args = a.toArray(String[]::new);
-            CliTest.Result res;
-            try {
-                res = CliTest.run(args);
-            } catch (Throwable t) {
-                throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
-            }
-            if (res.code() == 0) { ok++; continue; }
-            String first = res.err().lines().findFirst().orElse("");
-            if (!first.startsWith("error: ") || !first.contains("(hint: ") || first.startsWith("error: internal error")
-                    || first.startsWith("error: out of memory") || res.err().contains("\tat "))
-                fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "` printed:\n" + res.err());
+            if (runsOrFailsCleanly(args, true, true, "")) ok++;
         }
         System.out.printf("FuzzTest gru-lm/bdh: %d models (%d trained), seed %d%n", cases, ok, SEED);
         assertTrue(cases > 5, "too few cases: " + cases);
+    }
+
+    /**
+     * Runs a command line through Main.run: true when it exits 0; otherwise it must have printed one `error:` line
+     * (with a hint when hintRequired), not an internal error (nor out of memory when oomForbidden) and no stack trace.
+     * context adds to the failure message (e.g. the input bytes).
+     */
+    static boolean runsOrFailsCleanly(String[] args, boolean hintRequired, boolean oomForbidden, String context) {
+        CliTest.Result res;
+        try {
+            res = CliTest.run(args);
+        } catch (Throwable t) {
+            throw new AssertionError("seed " + SEED + ": Main.run threw for " + String.join(" ", args), t);
+        }
+        if (res.code() == 0) return true;
+        String first = res.err().lines().findFirst().orElse("");
+        if (!first.startsWith("error: ") || hintRequired && !first.contains("(hint: ") || first.startsWith("error: internal error")
+                || oomForbidden && first.startsWith("error: out of memory") || res.err().contains("\tat "))
+            fail("seed " + SEED + ": exit " + res.code() + " for `nanolm " + String.join(" ", args) + "`" + context + " printed:\n" + res.err());
+        return false;
     }
 
     /** Mostly 1..max, sometimes 0 or -1 (most sizes are legal, so most runs reach the model code). */
