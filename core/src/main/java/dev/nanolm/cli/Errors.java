@@ -72,7 +72,9 @@ final class Errors {
     static String oneLine(String s) { return s.replaceAll("\\s*\\R\\s*", " "); }
 
     private static void printOutOfMemory(PrintWriter err) {
-        print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=16g bin/nanolm ...");
+        // twice the heap this JVM had (the launcher's default is 8g)
+        long doubled = Math.max(2, 2 * Math.round(Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+        print(err, "out of memory", "use a smaller --batch-size or model, or give Java more heap: NANOLM_HEAP=" + doubled + "g bin/nanolm ...");
     }
 
     static void print(PrintWriter err, String what, String hint) {

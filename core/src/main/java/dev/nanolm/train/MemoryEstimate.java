@@ -69,7 +69,10 @@ public record MemoryEstimate(double activationBytes, double parameterBytes, doub
      * Refuses a run that cannot fit: one array beyond Java's limit, or more bytes than maxHeap. The message gives
      * the figures and the hint what to reduce (batch first: --grad-accum keeps the effective batch).
      */
-    public void check(long maxHeap, long B, int blockSize) {
+    public void check(long maxHeap, long B, int blockSize) { check(maxHeap, B, blockSize, physicalMemory()); }
+
+    /** As check(maxHeap, B, blockSize) on a machine with physicalBytes of memory (0 = unknown). */
+    void check(long maxHeap, long B, int blockSize, long physicalBytes) {
         if (largestArray > Integer.MAX_VALUE - 16)
             throw new ConfigException(String.format("these sizes need one array of %.3g floats (%s), more than Java's limit of 2^31",
                     largestArray, largestWhat),
@@ -83,6 +86,19 @@ public record MemoryEstimate(double activationBytes, double parameterBytes, doub
         throw new ConfigException(String.format("training needs about %.1f GiB of heap (activations of batch %d x block %d: %.1f GiB; "
                         + "parameters and optimizer state: %.2f GiB) but Java may use %.1f GiB",
                 totalBytes() / GIB, B, blockSize, activationBytes / GIB, parameterBytes / GIB, maxHeap / GIB),
-                reduce + ", or give Java more heap: NANOLM_HEAP=16g bin/nanolm ...");
+                reduce + moreHeap(physicalBytes));
+    }
+
+    /** The heap to ask for: the estimate plus a quarter, in whole GiB; or why more heap cannot help here. */
+    String moreHeap(long physicalBytes) {
+        long gib = (long) Math.ceil(totalBytes() * 1.25 / GIB);
+        if (physicalBytes > 0 && gib * GIB > physicalBytes)
+            return String.format("; more heap would not help: this machine has %.0f GiB of memory", physicalBytes / GIB);
+        return ", or give Java more heap: NANOLM_HEAP=" + gib + "g bin/nanolm ...";
+    }
+
+    private static long physicalMemory() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : 0;
     }
 }
