@@ -1,4 +1,4 @@
-// nanoGPT's GPT (and the lecture's gpt.py variant) written by hand in libtorch ops on leaves copied from a nanolm
+// nanoGPT's GPT (and the lecture's gpt.py variant, and makemore.py's untied Transformer) written by hand in libtorch ops on leaves copied from a nanolm
 // model, keyed by nanolm's parameter names: the reference of the peer tests and the libtorch side of bench's GptBench.
 package dev.nanolm.peer;
 
@@ -119,7 +119,8 @@ public final class TorchGpt {
         if (lecture) return TorchRef.linear(ln(x, w("ln_f.weight"), b("ln_f.bias"), 1e-5f),
                 w("lm_head.weight"), b("lm_head.bias"));
         x = ln(x, w("transformer.ln_f.weight"), b("transformer.ln_f.bias"), 1e-5f);
-        return TorchRef.linear(x, w("transformer.wte.weight"), null);                       // tied lm_head
+        // tied lm_head (nanoGPT), or makemore's Transformer's own lm_head.weight
+        return TorchRef.linear(x, p.containsKey("lm_head.weight") ? w("lm_head.weight") : w("transformer.wte.weight"), null);
     }
 
     /** nanoGPT's Block with its CausalSelfAttention (c_attn split into q, k, v; heads as a dim) and MLP. */
