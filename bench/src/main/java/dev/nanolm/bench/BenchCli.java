@@ -1,4 +1,5 @@
-// The benchmark mains' error edge: a bad option or setting is one `error: ...` line and exit code 2, bad data exit 1.
+// The benchmark mains' error edge (a bad option or setting is one `error: ...` line and exit code 2, bad data exit 1)
+// and their option parsers.
 package dev.nanolm.bench;
 
 final class BenchCli {
@@ -17,6 +18,44 @@ final class BenchCli {
             System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
             System.exit(1);
         }
+    }
+
+    static int positive(String opt, String v) {
+        int n = nonNegative(opt, v);
+        if (n == 0) throw new IllegalArgumentException(opt + " must be positive, got " + v);
+        return n;
+    }
+
+    static int nonNegative(String opt, String v) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a whole number, got '" + v + "'");
+        }
+        if (n < 0) throw new IllegalArgumentException(opt + " must be >= 0, got " + v);
+        return n;
+    }
+
+    static String oneOf(String opt, String v, String... allowed) {
+        if (!java.util.Arrays.asList(allowed).contains(v))
+            throw new IllegalArgumentException(opt + " must be one of " + String.join(", ", allowed) + ", got " + v);
+        return v;
+    }
+
+    /**
+     * DJL reads these before the engine loads: libtorch 2.7.1 (CPU) from the jar, no download, `threads` intra-op
+     * threads (unless -Dai.djl.pytorch.num_threads says otherwise: then a note) and one inter-op thread.
+     */
+    static void configureTorch(int threads) {
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) System.setProperty("PYTORCH_FLAVOR", "cpu");
+        if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) System.setProperty("PYTORCH_VERSION", "2.7.1");
+        String n = System.getProperty("ai.djl.pytorch.num_threads");
+        if (n == null) System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        else if (!n.equals(Integer.toString(threads)))
+            System.err.println("note: libtorch runs " + n + " threads (-Dai.djl.pytorch.num_threads), nanolm " + threads + " (--threads)");
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     private BenchCli() {}

@@ -107,7 +107,7 @@ public final class ClassifyBench {
         if (load > 0.5)
             System.err.printf(Locale.ROOT, "note: load average %.2f at start: other processes use the cores, timings will be noisy (PERF-NOTES cliff 3)%n", load);
         boolean torch = !side.equals("nanolm");
-        if (torch) configureTorch();
+        if (torch) BenchCli.configureTorch(threads);
         Parallel.setThreads(threads);
         System.out.println("machine: " + GptBench.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores | JDK " + Runtime.version());
         System.out.println("nanolm: " + Parallel.threads() + " threads, kernels " + Kernels.get().name()
@@ -123,15 +123,6 @@ public final class ClassifyBench {
         System.out.printf(Locale.ROOT, "%-14s %14s %16s %18s%n", "preset", "nanolm s/epoch", "libtorch s/epoch", "nanolm/libtorch");
         for (String line : table) System.out.println(line);
         System.out.println("(training seconds per epoch, no evaluation; ratio < 1: nanolm faster; goal <= 0.7)");
-    }
-
-    /** Same as GptBench: DJL reads these before the engine loads. */
-    private void configureTorch() {
-        System.setProperty("ai.djl.offline", "true");
-        if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) System.setProperty("PYTORCH_FLAVOR", "cpu");
-        if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) System.setProperty("PYTORCH_VERSION", "2.7.1");
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     /** The run's network, vocabulary, encoded rows and batch order, as ClassifyTrainer makes them. */

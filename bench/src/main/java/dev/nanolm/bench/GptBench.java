@@ -99,14 +99,14 @@ public final class GptBench {
             String v = args[++i];
             switch (a) {
                 case "--preset" -> preset = v;
-                case "--iters" -> iters = positive(a, v);
-                case "--warmup" -> warmup = nonNegative(a, v);
-                case "--threads" -> threads = positive(a, v);
-                case "--what" -> what = oneOf(a, v, "train", "sample", "both");
-                case "--side" -> side = oneOf(a, v, "nanolm", "libtorch", "both");
-                case "--sample-tokens" -> sampleTokens = positive(a, v);
-                case "--sample-runs" -> sampleRuns = positive(a, v);
-                case "--sample-warmup" -> sampleWarmup = nonNegative(a, v);
+                case "--iters" -> iters = BenchCli.positive(a, v);
+                case "--warmup" -> warmup = BenchCli.nonNegative(a, v);
+                case "--threads" -> threads = BenchCli.positive(a, v);
+                case "--what" -> what = BenchCli.oneOf(a, v, "train", "sample", "both");
+                case "--side" -> side = BenchCli.oneOf(a, v, "nanolm", "libtorch", "both");
+                case "--sample-tokens" -> sampleTokens = BenchCli.positive(a, v);
+                case "--sample-runs" -> sampleRuns = BenchCli.positive(a, v);
+                case "--sample-warmup" -> sampleWarmup = BenchCli.nonNegative(a, v);
                 case "--results" -> results = Path.of(v);
                 case "--report" -> report = Path.of(v);
                 default -> {
@@ -118,28 +118,6 @@ public final class GptBench {
         }
     }
 
-    private static int positive(String opt, String v) {
-        int n = nonNegative(opt, v);
-        if (n == 0) throw new IllegalArgumentException(opt + " must be positive, got " + v);
-        return n;
-    }
-
-    private static int nonNegative(String opt, String v) {
-        int n;
-        try {
-            n = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + " needs a whole number, got '" + v + "'");
-        }
-        if (n < 0) throw new IllegalArgumentException(opt + " must be >= 0, got " + v);
-        return n;
-    }
-
-    private static String oneOf(String opt, String v, String... allowed) {
-        if (!Arrays.asList(allowed).contains(v)) throw new IllegalArgumentException(opt + " must be one of " + String.join(", ", allowed) + ", got " + v);
-        return v;
-    }
-
     void run() throws IOException {
         if (report != null) {
             printReport(Files.readAllLines(report, StandardCharsets.UTF_8));
@@ -149,7 +127,7 @@ public final class GptBench {
         if (load > 0.5)
             System.err.printf(Locale.ROOT, "note: load average %.2f at start: other processes use the cores, timings will be noisy (PERF-NOTES cliff 3)%n", load);
         boolean torch = !side.equals("nanolm");
-        if (torch) configureTorch();
+        if (torch) BenchCli.configureTorch(threads);
         setUp(torch);
         boolean train = !what.equals("sample"), sample = !what.equals("train");
         if (train && !side.equals("libtorch")) add(trainNanolm());
@@ -171,18 +149,6 @@ public final class GptBench {
         rows.add(r);
         System.out.printf(Locale.ROOT, "  %s, %s: %.3f ms/%s, %.0f tokens/s%n", r.task(), r.side(), r.ms(),
                 r.task().equals("train") ? "iter" : "token", r.tokensPerS());
-    }
-
-    /** DJL's properties must be set before the engine loads: libtorch from the jar, no download, the thread counts. */
-    private void configureTorch() {
-        System.setProperty("ai.djl.offline", "true");
-        if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) System.setProperty("PYTORCH_FLAVOR", "cpu");
-        if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) System.setProperty("PYTORCH_VERSION", "2.7.1");
-        String n = System.getProperty("ai.djl.pytorch.num_threads");
-        if (n == null) System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        else if (!n.equals(Integer.toString(threads)))
-            System.err.println("note: libtorch runs " + n + " threads (-Dai.djl.pytorch.num_threads), nanolm " + threads + " (--threads)");
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     private void setUp(boolean torch) {

@@ -21,13 +21,13 @@ import dev.nanolm.tokenize.WordVocab;
 import dev.nanolm.train.Trainer.DatasetRef;
 import java.nio.file.Path;
 
-record LoadedData(LmData data, DatasetRef ref) {
+public record LoadedData(LmData data, DatasetRef ref) {
 
     /**
      * Resolves --block-size 0 (line items, sequence models: longest item + 1) to the data's T in s, so the model
      * config and config.json carry the real size.
      */
-    static LoadedData loadResolving(Settings s, Path runDir) {
+    public static LoadedData loadResolving(Settings s, Path runDir) {
         LoadedData ld = load(s, null, runDir);
         if (s.integer("block-size") == 0) s.set("block-size", Integer.toString(ld.data().T()));
         return ld;
