@@ -6,4 +6,5 @@ if [[ ! -f bench/target/benchmarks.jar || "${REBUILD:-1}" == 1 ]]; then
   mvn -q -o -Pbenchmarks-jar -pl bench -am package -DskipTests || mvn -q -Pbenchmarks-jar -pl bench -am package -DskipTests
 fi
 java --add-modules jdk.incubator.vector -XX:-TieredCompilation -Xmx4g -cp bench/target/benchmarks.jar \
-  dev.nanolm.bench.OpsReport "$@" 2>&1 | grep -v -e 'Using incubator modules' || true
+  dev.nanolm.bench.OpsReport "$@" 2>&1 | { grep -v -e 'Using incubator modules' || true; }
+exit "${PIPESTATUS[0]}"

@@ -9,15 +9,34 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 public final class OpsReport {
-    public static void main(String[] args) throws RunnerException {
-        List<String> a = List.of(args);
-        boolean quick = a.contains("--quick");
-        String threads = a.contains("--threads") ? a.get(a.indexOf("--threads") + 1) : "1";
+    public static void main(String[] args) throws java.io.IOException {
+        BenchCli.run(() -> {
+            boolean quick = false;
+            String threads = "1";
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--threads" -> {
+                        if (i + 1 >= args.length || !args[i + 1].matches("[1-9][0-9]*(,[1-9][0-9]*)*"))
+                            throw new IllegalArgumentException("--threads needs a list of thread counts such as 1,2");
+                        threads = args[++i];
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (OpsReport [--quick] [--threads 1,2])");
+                }
+            }
+            try {
+                report(quick, threads);
+            } catch (RunnerException e) {
+                throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static void report(boolean quick, String threads) throws RunnerException {
         ChainedOptionsBuilder opt = new OptionsBuilder().include(OpsBench.class.getName()).param("threads", threads.split(","));
         if (quick) opt.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                       .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
