@@ -2,6 +2,9 @@
 // and their option parsers.
 package dev.nanolm.bench;
 
+import dev.nanolm.config.Keys;
+import java.util.Map;
+
 final class BenchCli {
     interface Body { void run() throws java.io.IOException; }
 
@@ -17,6 +20,39 @@ final class BenchCli {
         } catch (dev.nanolm.data.DataException e) {
             System.err.println("error: " + e.getMessage() + " (hint: " + e.hint() + ")");
             System.exit(1);
+        }
+    }
+
+    /** A benchmark main: its own options, the training settings it overrides, and the work. */
+    interface Bench {
+        /** Takes one of the bench's own options; false when the option is not one of them. */
+        boolean take(String option, String value);
+
+        /** Where options that are training settings (Keys) go, overriding the preset. */
+        Map<String, String> settings();
+
+        void run() throws java.io.IOException;
+    }
+
+    /** main(): parses args into bench, then runs it, behind the error edge. */
+    static void main(Bench bench, String[] args) throws java.io.IOException {
+        run(() -> {
+            parse(args, bench);
+            bench.run();
+        });
+    }
+
+    /** Walks "--option value" pairs: the bench's own first, any other must be a training setting. */
+    static void parse(String[] args, Bench bench) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value, got '" + a + "'");
+            String v = args[++i];
+            if (bench.take(a, v)) continue;
+            String key = a.substring(2);
+            if (!Keys.known(key))
+                throw new IllegalArgumentException("unknown option " + a + " (nor a training setting; nearest --" + Keys.nearest(key) + ")");
+            bench.settings().put(key, v);
         }
     }
 

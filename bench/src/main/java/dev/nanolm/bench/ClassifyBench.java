@@ -16,7 +16,6 @@ import dev.nanolm.classify.Evaluator;
 import dev.nanolm.classify.LabeledTexts;
 import dev.nanolm.classify.RnnClassifier;
 import dev.nanolm.classify.TrainStep;
-import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.kernels.Kernels;
@@ -43,7 +42,7 @@ import java.util.Map;
  * same batches (orders from one Rng(seed + 1); only the dropout masks differ) and reports its test accuracy after
  * each epoch, so "within 0.5 points of libtorch" is measured on the same data and seed.
  */
-public final class ClassifyBench {
+public final class ClassifyBench implements BenchCli.Bench {
     private List<String> presets = List.of("agnews-rnn", "agnews-gru");
     private int rows = 0, warmup = 20, threads = 2;
     private double fraction = 1.0;
@@ -51,58 +50,35 @@ public final class ClassifyBench {
     private String side = "both";
     private final LinkedHashMap<String, String> overrides = new LinkedHashMap<>();
 
-    public static void main(String[] args) throws java.io.IOException {
-        ClassifyBench b = new ClassifyBench();
-        BenchCli.run(() -> {
-            b.parse(args);
-            b.run();
-        });
-    }
+    public static void main(String[] args) throws java.io.IOException { BenchCli.main(new ClassifyBench(), args); }
 
-    void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value, got '" + a + "'");
-            String v = args[++i];
-            switch (a) {
-                case "--presets", "--preset" -> presets = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-                case "--rows" -> rows = whole(a, v, 0);
-                case "--warmup-batches" -> warmup = whole(a, v, 0);
-                case "--accuracy-epochs" -> accuracyEpochs = whole(a, v, 0);
-                case "--threads" -> threads = whole(a, v, 1);
-                case "--side" -> {
-                    if (!List.of("nanolm", "libtorch", "both").contains(v)) throw new IllegalArgumentException("--side must be nanolm, libtorch or both, got " + v);
-                    side = v;
-                }
-                case "--epochs-fraction" -> {
-                    try {
-                        fraction = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        fraction = Double.NaN;
-                    }
-                    if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("--epochs-fraction must be in (0, 1], got " + v);
-                }
-                default -> {
-                    String key = a.substring(2);
-                    if (!Keys.known(key)) throw new IllegalArgumentException("unknown option " + a + " (nor a setting; nearest --" + Keys.nearest(key) + ")");
-                    overrides.put(key, v);
-                }
+    @Override public boolean take(String a, String v) {
+        switch (a) {
+            case "--presets", "--preset" -> {
+                presets = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+                if (presets.isEmpty()) throw new IllegalArgumentException("--presets names no preset");
             }
+            case "--rows" -> rows = BenchCli.nonNegative(a, v);
+            case "--warmup-batches" -> warmup = BenchCli.nonNegative(a, v);
+            case "--accuracy-epochs" -> accuracyEpochs = BenchCli.nonNegative(a, v);
+            case "--threads" -> threads = BenchCli.positive(a, v);
+            case "--side" -> side = BenchCli.oneOf(a, v, "nanolm", "libtorch", "both");
+            case "--epochs-fraction" -> {
+                try {
+                    fraction = Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    fraction = Double.NaN;
+                }
+                if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("--epochs-fraction must be in (0, 1], got " + v);
+            }
+            default -> { return false; }
         }
-        if (presets.isEmpty()) throw new IllegalArgumentException("--presets names no preset");
+        return true;
     }
 
-    private static int whole(String opt, String v, int min) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min) return n;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(opt + " needs a whole number >= " + min + ", got '" + v + "'");
-    }
+    @Override public Map<String, String> settings() { return overrides; }
 
-    void run() {
+    @Override public void run() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (load > 0.5)
             System.err.printf(Locale.ROOT, "note: load average %.2f at start: other processes use the cores, timings will be noisy (PERF-NOTES cliff 3)%n", load);

@@ -9,7 +9,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
-import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.Catalog;
@@ -55,7 +54,7 @@ import java.util.Map;
  * With --results the rows (and the header lines) are appended to FILE, so sides run in separate JVMs (e.g. one with
  * tcmalloc preloaded) can be combined; --report FILE prints the table of such a file and runs nothing.
  */
-public final class GptBench {
+public final class GptBench implements BenchCli.Bench {
 
     /** One row of the table; ms is per training iteration or per sampled token. */
     record Row(String task, String side, double ms, double tokensPerS, double firstLoss, double lastLoss,
@@ -84,41 +83,29 @@ public final class GptBench {
     private final List<String> header = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
 
-    public static void main(String[] args) throws java.io.IOException {
-        GptBench b = new GptBench();
-        BenchCli.run(() -> {
-            b.parse(args);
-            b.run();
-        });
-    }
+    public static void main(String[] args) throws java.io.IOException { BenchCli.main(new GptBench(), args); }
 
-    void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value, got '" + a + "'");
-            String v = args[++i];
-            switch (a) {
-                case "--preset" -> preset = v;
-                case "--iters" -> iters = BenchCli.positive(a, v);
-                case "--warmup" -> warmup = BenchCli.nonNegative(a, v);
-                case "--threads" -> threads = BenchCli.positive(a, v);
-                case "--what" -> what = BenchCli.oneOf(a, v, "train", "sample", "both");
-                case "--side" -> side = BenchCli.oneOf(a, v, "nanolm", "libtorch", "both");
-                case "--sample-tokens" -> sampleTokens = BenchCli.positive(a, v);
-                case "--sample-runs" -> sampleRuns = BenchCli.positive(a, v);
-                case "--sample-warmup" -> sampleWarmup = BenchCli.nonNegative(a, v);
-                case "--results" -> results = Path.of(v);
-                case "--report" -> report = Path.of(v);
-                default -> {
-                    String key = a.substring(2);
-                    if (!Keys.known(key)) throw new IllegalArgumentException("unknown option " + a + " (nor a training setting; nearest --" + Keys.nearest(key) + ")");
-                    overrides.put(key, v);
-                }
-            }
+    @Override public boolean take(String a, String v) {
+        switch (a) {
+            case "--preset" -> preset = v;
+            case "--iters" -> iters = BenchCli.positive(a, v);
+            case "--warmup" -> warmup = BenchCli.nonNegative(a, v);
+            case "--threads" -> threads = BenchCli.positive(a, v);
+            case "--what" -> what = BenchCli.oneOf(a, v, "train", "sample", "both");
+            case "--side" -> side = BenchCli.oneOf(a, v, "nanolm", "libtorch", "both");
+            case "--sample-tokens" -> sampleTokens = BenchCli.positive(a, v);
+            case "--sample-runs" -> sampleRuns = BenchCli.positive(a, v);
+            case "--sample-warmup" -> sampleWarmup = BenchCli.nonNegative(a, v);
+            case "--results" -> results = Path.of(v);
+            case "--report" -> report = Path.of(v);
+            default -> { return false; }
         }
+        return true;
     }
 
-    void run() throws IOException {
+    @Override public Map<String, String> settings() { return overrides; }
+
+    @Override public void run() throws IOException {
         if (report != null) {
             printReport(Files.readAllLines(report, StandardCharsets.UTF_8));
             return;

@@ -5,11 +5,9 @@ package dev.nanolm.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.cli.LoadedData;
-import dev.nanolm.config.Keys;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
 import dev.nanolm.data.LmData;
@@ -42,40 +40,28 @@ import java.util.Map;
  * side is the run `bin/nanolm train` makes with the same settings. The held-out loss is the mean over every target of
  * the split on both sides. Dropout must be 0 (the two sides would draw different masks).
  */
-public final class TrajectoryBench {
+public final class TrajectoryBench implements BenchCli.Bench {
     private String preset = "names-transformer", evalSplit = "val";
     private int iters = -1, evalEvery = 500, threads = 2;
     private final LinkedHashMap<String, String> overrides = new LinkedHashMap<>();
 
-    public static void main(String[] args) throws java.io.IOException {
-        TrajectoryBench b = new TrajectoryBench();
-        BenchCli.run(() -> {
-            b.parse(args);
-            b.run();
-        });
-    }
+    public static void main(String[] args) throws java.io.IOException { BenchCli.main(new TrajectoryBench(), args); }
 
-    void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value, got '" + a + "'");
-            String v = args[++i];
-            switch (a) {
-                case "--preset" -> preset = v;
-                case "--iters" -> iters = BenchCli.positive(a, v);
-                case "--eval-every" -> evalEvery = BenchCli.positive(a, v);
-                case "--eval-split" -> evalSplit = BenchCli.oneOf(a, v, "val", "test");
-                case "--threads" -> threads = BenchCli.positive(a, v);
-                default -> {
-                    String key = a.substring(2);
-                    if (!Keys.known(key)) throw new IllegalArgumentException("unknown option " + a + " (nor a training setting; nearest --" + Keys.nearest(key) + ")");
-                    overrides.put(key, v);
-                }
-            }
+    @Override public boolean take(String a, String v) {
+        switch (a) {
+            case "--preset" -> preset = v;
+            case "--iters" -> iters = BenchCli.positive(a, v);
+            case "--eval-every" -> evalEvery = BenchCli.positive(a, v);
+            case "--eval-split" -> evalSplit = BenchCli.oneOf(a, v, "val", "test");
+            case "--threads" -> threads = BenchCli.positive(a, v);
+            default -> { return false; }
         }
+        return true;
     }
 
-    void run() {
+    @Override public Map<String, String> settings() { return overrides; }
+
+    @Override public void run() {
         BenchCli.configureTorch(threads);
         Settings s = Settings.defaults().setAll(Presets.load(preset).values()).setAll(overrides);
         s.set("threads", Integer.toString(threads));
@@ -166,10 +152,7 @@ public final class TrajectoryBench {
         rows.get(0)[1] = heldOut(t, data, held, T);
         for (int step = 0; step < N; step++) {
             opt.setLr(schedule.lr(step));
-            t.zeroGrad();
-            try (NDManager scope = t.scope(); GradientCollector gc = Torch.gradients()) {
-                gc.backward(t.loss(xs[step], ys[step], T));
-            }
+            t.lossBackward(xs[step], ys[step], T);
             if (oc.gradClip() > 0) t.clipGradNorm(oc.gradClip());
             opt.step();
             if (evalAt(step + 1, N)) {

@@ -166,6 +166,19 @@ public final class TorchGpt {
         return TorchRef.crossEntropy(logits(x, y.length / T, T).reshape(y.length, cfg.vocabSize()), y, -1);
     }
 
+    /**
+     * One training step's gradients: zero_grad, then the loss of (x, y) and its backward inside a scope, so the
+     * step's arrays are freed and only the gradients stay. Returns the loss.
+     */
+    public float lossBackward(int[] x, int[] y, int T) {
+        zeroGrad();
+        try (NDManager scope = scope(); ai.djl.training.GradientCollector gc = Torch.gradients()) {
+            NDArray loss = loss(x, y, T);
+            gc.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
     /** Sets every gradient to zero (in place). */
     public void zeroGrad() {
         for (NDArray t : p.values()) try (NDArray g = t.getGradient()) { g.subi(g); }

@@ -4,7 +4,6 @@
 package dev.nanolm.peer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
@@ -18,12 +17,10 @@ import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class BdhVsTorchTest {
+class BdhVsTorchTest extends PeerTest {
     static final int V = 17, BLOCK = 12, L = 3, D = 16, NH = 2, MULT = 4, B = 3; // N = 32 neurons per head
     /**
      * float32 on both sides, different summation orders. Measured: logits within 1e-6 at the init and 2e-6 with std 0.3
@@ -32,11 +29,6 @@ class BdhVsTorchTest {
      */
     static final double ATOL = 2e-5, RTOL = 2e-4;
 
-    private NDManager m;
-
-    @BeforeEach void open() { m = Torch.manager(); Tape.reset(); }
-
-    @AfterEach void close() { Tape.reset(); m.close(); }
 
     @ParameterizedTest(name = "weights std {0}")
     @ValueSource(floats = {0f, 0.3f}) // 0: bdh.py's N(0, 0.02) init; 0.3: weights moved away from it, more active neurons

@@ -3,7 +3,6 @@
 package dev.nanolm.peer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
@@ -14,12 +13,10 @@ import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ClassifierVsTorchTest {
+class ClassifierVsTorchTest extends PeerTest {
     static final double ATOL = 2e-5, RTOL = 2e-4;
     static final int V = 23, E = 8, H = 12, C = 4, B = 5;
     static final int[] LENGTHS = {7, 3, 9, 1, 5};
@@ -31,11 +28,6 @@ class ClassifierVsTorchTest {
                 new ClassifierConfig("lstm", V, E, H, 2, false, 0f, "max", true, false, C));
     }
 
-    private NDManager m;
-
-    @BeforeEach void open() { m = Torch.manager(); Tape.reset(); }
-
-    @AfterEach void close() { Tape.reset(); m.close(); }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")

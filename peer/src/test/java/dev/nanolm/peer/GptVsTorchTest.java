@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
@@ -25,13 +24,11 @@ import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class GptVsTorchTest {
+class GptVsTorchTest extends PeerTest {
     static final int V = 13, BLOCK = 8, LAYERS = 2, HEADS = 2, C = 16, B = 4;
     /**
      * float32 on both sides with different summation orders. Measured (JDK 17, vector kernels): logits within 3e-6 of
@@ -42,17 +39,6 @@ class GptVsTorchTest {
     /** Measured after 10 AdamW steps: losses within 3e-7 at every step, parameters within 2e-6. */
     static final double STEP_LOSS_TOL = 1e-5, STEP_PARAM_ATOL = 1e-5, STEP_PARAM_RTOL = 1e-4;
 
-    private NDManager m;
-
-    @BeforeEach void open() {
-        m = Torch.manager();
-        Tape.reset();
-    }
-
-    @AfterEach void close() {
-        Tape.reset();
-        m.close();
-    }
 
     /** Batches from a noisy repeating sequence, so that there is something to learn: {x, y}, each (B*T). */
     static int[][] batch(Rng rng, int T) {
@@ -88,21 +74,26 @@ class GptVsTorchTest {
             if (q.rank() == 2) Init.normal(q.value(), 0, 0.3, r);
             else Init.normal(q.value(), q.name().endsWith(".bias") ? 0 : 1, 0.2, r);
         TorchGpt t = new TorchGpt(m, net, cfg);
-        int[][] xy = batch(new Rng(3), T);
+        assertSameForwardAndGradients(net.type() + " bias=" + bias + " T=" + T + ": ", net, t, batch(new Rng(3), T), B, T);
+        assertEquals(cfg.nLayer() * (lecture ? 3 * HEADS + 10 : bias ? 12 : 6) + (lecture ? 6 : bias ? 4 : 3), net.parameters().size());
+    }
 
-        Tensor logits = net.logits(xy[0], B, T);
+    /**
+     * One forward and backward of batch xy = {x, y} (targets -1 ignored) on both sides: logits, loss and the gradient
+     * of every parameter of net must agree with t's within the tolerances above.
+     */
+    static void assertSameForwardAndGradients(String what, LanguageModel net, TorchGpt t, int[][] xy, int nB, int T) {
+        Tensor logits = net.logits(xy[0], nB, T);
         Tensor loss = Ops.crossEntropy(logits, xy[1]);
         Tape.backward(loss);
         NDArray tlogits, tloss;
         try (GradientCollector gc = Torch.gradients()) {
-            tlogits = t.logits(xy[0], B, T);
-            tloss = TorchRef.crossEntropy(tlogits.reshape(B * T, V), xy[1], -1);
+            tlogits = t.logits(xy[0], nB, T);
+            tloss = TorchRef.crossEntropy(tlogits.reshape(nB * T, net.vocabSize()), xy[1], -1);
             gc.backward(tloss);
         }
-        String what = net.type() + " bias=" + bias + " T=" + T + ": ";
         TorchAssert.assertClose(what + "logits", Torch.tensor(tlogits), logits, LOGIT_ATOL, LOGIT_RTOL);
         assertEquals(tloss.getFloat(), loss.item(), LOSS_TOL, what + "loss");
-        assertEquals(cfg.nLayer() * (lecture ? 3 * HEADS + 10 : bias ? 12 : 6) + (lecture ? 6 : bias ? 4 : 3), net.parameters().size());
         for (Parameter q : net.parameters())
             TorchAssert.assertClose(what + "d loss/d " + q.name(), Torch.grad(t.params().get(q.name())), q.value().grad(), GRAD_ATOL, GRAD_RTOL);
     }
@@ -155,13 +146,8 @@ class GptVsTorchTest {
             opt.step();
             ours[step] = loss.item();
 
-            t.zeroGrad();
-            // in a scope, as GptBench runs it: the step's arrays are freed at its end, the gradients stay
-            try (NDManager scope = t.scope(); GradientCollector gc = Torch.gradients()) {
-                NDArray tl = t.loss(xy[0], xy[1], BLOCK);
-                gc.backward(tl);
-                theirs[step] = tl.getFloat();
-            }
+            // in a scope, as the benches run it: the step's arrays are freed at its end, the gradients stay
+            theirs[step] = t.lossBackward(xy[0], xy[1], BLOCK);
             for (NDArray a : t.params().values()) assertSame(m, a.getManager(), "parameters return to their manager");
             normsTheirs[step] = t.clipGradNorm(1.0);
             topt.step();

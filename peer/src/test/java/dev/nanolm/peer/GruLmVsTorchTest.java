@@ -4,7 +4,6 @@ package dev.nanolm.peer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
@@ -15,21 +14,14 @@ import dev.nanolm.nn.Parameter;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class GruLmVsTorchTest {
+class GruLmVsTorchTest extends PeerTest {
     /** float32 on both sides, different summation orders over at most 12 steps; the classifier peer test's allowance. */
     static final double ATOL = 2e-5, RTOL = 2e-4;
     static final int V = 19, E = 8, H = 12, B = 3, T = 12;
 
-    private NDManager m;
-
-    @BeforeEach void open() { m = Torch.manager(); Tape.reset(); }
-
-    @AfterEach void close() { Tape.reset(); m.close(); }
 
     @ParameterizedTest(name = "{0} layer(s)")
     @ValueSource(ints = {1, 3})

@@ -6,9 +6,6 @@ package dev.nanolm.peer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.data.LineSeqData;
@@ -20,26 +17,11 @@ import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class MakemoreTransformerVsTorchTest {
+class MakemoreTransformerVsTorchTest extends PeerTest {
     static final int V = 27, T = 9, LAYERS = 2, HEADS = 4, C = 32, B = 6;
-    /** Tolerances of GptVsTorchTest (the same blocks; measured margins there are 10x or more). */
-    static final double LOGIT_ATOL = 1e-5, LOGIT_RTOL = 1e-4, LOSS_TOL = 1e-5, GRAD_ATOL = 1e-5, GRAD_RTOL = 1e-4;
 
-    private NDManager m;
-
-    @BeforeEach void open() {
-        m = Torch.manager();
-        Tape.reset();
-    }
-
-    @AfterEach void close() {
-        Tape.reset();
-        m.close();
-    }
 
     /**
      * B items laid out as makemore's CharDataset (and LineSeqData): x = 0 c1 .. cn 0 0 .., y = c1 .. cn 0 -1 -1 ..
@@ -70,21 +52,9 @@ class MakemoreTransformerVsTorchTest {
         int[][] xy = items(new Rng(12));
         assertTrue(java.util.Arrays.stream(xy[1]).anyMatch(v -> v == LineSeqData.IGNORE), "the batch must hold padding");
 
-        Tensor logits = net.logits(xy[0], B, T);
-        Tensor loss = Ops.crossEntropy(logits, xy[1]);
-        Tape.backward(loss);
-        NDArray tlogits, tloss;
-        try (GradientCollector gc = Torch.gradients()) {
-            tlogits = t.logits(xy[0], B, T);
-            tloss = TorchRef.crossEntropy(tlogits.reshape(B * T, V), xy[1], LineSeqData.IGNORE);
-            gc.backward(tloss);
-        }
-        TorchAssert.assertClose("logits", Torch.tensor(tlogits), logits, LOGIT_ATOL, LOGIT_RTOL);
-        assertEquals(tloss.getFloat(), loss.item(), LOSS_TOL, "loss over the unpadded targets");
+        GptVsTorchTest.assertSameForwardAndGradients("transformer, padding ignored: ", net, t, xy, B, T);
         // 12 tensors per block with biases, wte, wpe, ln_f weight and bias, and the untied lm_head
         assertEquals(LAYERS * 12 + 5, net.parameters().size());
-        for (Parameter q : net.parameters())
-            TorchAssert.assertClose("d loss/d " + q.name(), Torch.grad(t.params().get(q.name())), q.value().grad(), GRAD_ATOL, GRAD_RTOL);
     }
 
     /** makemore.py's optimizer: torch.optim.AdamW(lr 5e-4, betas (0.9, 0.99), eps 1e-8, weight_decay 0.01 on every parameter), no clipping. */
@@ -111,12 +81,7 @@ class MakemoreTransformerVsTorchTest {
             opt.step();
             ours[step] = loss.item();
 
-            t.zeroGrad();
-            try (NDManager scope = t.scope(); GradientCollector gc = Torch.gradients()) {
-                NDArray tl = t.loss(xy[0], xy[1], T);
-                gc.backward(tl);
-                theirs[step] = tl.getFloat();
-            }
+            theirs[step] = t.lossBackward(xy[0], xy[1], T);
             topt.step();
         }
         TorchAssert.assertClose("AdamW losses", theirs, ours, 1e-5, 0);

@@ -22,11 +22,10 @@ import dev.nanolm.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class MlpVsTorchTest {
+class MlpVsTorchTest extends PeerTest {
     static final int V = 27, E = 10, CTX = 3, H = 200, N = 100, EXAMPLES = 1000;
     // losses are means over 100 rows of O(1) values; gradients are sums of up to 100 rows x 200 hidden units
     static final double LOSS_TOL = 1e-5, ATOL = 1e-5, RTOL = 1e-4;
@@ -105,24 +104,16 @@ class MlpVsTorchTest {
         }
     }
 
-    private NDManager m;
     private Rng rng;
     private int[] dataX, dataY;
 
-    @BeforeEach void open() {
-        m = Torch.manager();
+    @BeforeEach void data() {
         rng = new Rng(1234);
-        Tape.reset();
         // random contexts; the next character follows the last one in 80% of examples, so there is something to learn
         dataX = Torch.randint(rng, V, EXAMPLES * CTX);
         dataY = new int[EXAMPLES];
         for (int i = 0; i < EXAMPLES; i++)
             dataY[i] = rng.nextFloat() < 0.8f ? (dataX[i * CTX + CTX - 1] + 1) % V : rng.nextInt(V);
-    }
-
-    @AfterEach void close() {
-        Tape.reset();
-        m.close();
     }
 
     /** A minibatch of N examples drawn with the seeded RNG: {x (N*CTX), y (N)}. */

@@ -5,7 +5,6 @@ package dev.nanolm.peer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
 import dev.nanolm.autograd.Tape;
@@ -17,28 +16,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class OpsVsTorchTest {
+class OpsVsTorchTest extends PeerTest {
     // float32 on both sides; errors grow with the reduction length, so long reductions get a looser atol.
     private static final double ATOL = 1e-5, RTOL = 1e-4;
 
-    private NDManager m;
     private Rng rng;
 
     /** The kernel set the ops run with; OpsVsTorchScalarTest reruns every test with the scalar reference. */
     protected Kernels kernels() { return Kernels.get(); }
 
-    @BeforeEach void open() {
+    @BeforeEach void useKernels() {
         Ops.setKernels(kernels());
-        m = Torch.manager();
         rng = new Rng(20261123);
-        Tape.reset();
     }
 
-    @AfterEach void close() {
-        Ops.setKernels(null);
-        Tape.reset();
-        m.close();
-    }
+    @AfterEach void defaultKernels() { Ops.setKernels(null); }
 
     /**
      * Runs f on copies of inputs in nanolm and g in torch, then compares out and d(sum(out*R))/d(input) for every

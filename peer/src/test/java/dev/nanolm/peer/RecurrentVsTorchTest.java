@@ -5,7 +5,6 @@ package dev.nanolm.peer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.GradientCollector;
@@ -21,13 +20,11 @@ import dev.nanolm.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RecurrentVsTorchTest {
+class RecurrentVsTorchTest extends PeerTest {
     // float32 on both sides, same order of operations up to the matmul blocking; T <= 9 steps keep errors small
     static final double ATOL = 1e-5, RTOL = 1e-4;
 
@@ -54,17 +51,6 @@ class RecurrentVsTorchTest {
         return a.stream();
     }
 
-    private NDManager m;
-
-    @BeforeEach void open() {
-        m = Torch.manager();
-        Tape.reset();
-    }
-
-    @AfterEach void close() {
-        Tape.reset();
-        m.close();
-    }
 
     static Recurrent build(Kind k, Config c, Rng rng) {
         switch (k) {

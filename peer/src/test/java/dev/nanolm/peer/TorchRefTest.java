@@ -7,19 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TorchRefTest {
-    private NDManager m;
-
-    @BeforeEach void open() { m = Torch.manager(); }
-    @AfterEach void close() { m.close(); }
+class TorchRefTest extends PeerTest {
 
     @Test void geluTanhMatchesFormulaForwardAndBackward() {
         Rng rng = new Rng(11);

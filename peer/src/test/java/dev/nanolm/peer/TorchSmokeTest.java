@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TorchSmokeTest {
-    private NDManager m;
-
-    @BeforeEach void open() { m = Torch.manager(); }
-    @AfterEach void close() { m.close(); }
+class TorchSmokeTest extends PeerTest {
 
     @Test void engineIsLibtorch271() {
         assertEquals("PyTorch", Torch.engine().getEngineName());
