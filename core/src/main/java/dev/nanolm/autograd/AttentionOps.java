@@ -28,13 +28,16 @@ final class AttentionOps {
         if (out.numel() == 0) return out;
         // One seed per (b,h), drawn here in order: the masks do not depend on how the pairs are split over threads,
         // and the backward regenerates them instead of storing them.
-        long[] seeds = drop ? AttentionKernels.dropoutSeeds(rng, B, nHead) : null;
+        long[] seeds = drop ? new long[B * nHead] : null;
         boolean grad = Tape.needsGrad(qkv);
         long saved = ak.savedSize(B, T, nHead);
         if (grad && saved > Integer.MAX_VALUE)
             throw new ShapeException(op + ": attention weights for " + OpUtil.s(qkv) + " and " + nHead + " heads exceed one array");
         float[] att = grad ? Arena.floats((int) saved) : null; // softmax probabilities (B,nHead,T,Tp) for the backward
-        ak.forward(qkv.data, out.data, B, T, C, nHead, att, seeds, dropout);
+        Tape.compute(out, () -> {
+            if (drop) AttentionKernels.dropoutSeeds(rng, seeds); // a replay draws new seeds, as running the op again would
+            ak.forward(qkv.data, out.data, B, T, C, nHead, att, seeds, dropout);
+        });
         if (grad) Tape.record(out, () -> ak.backward(qkv.data, qkv.grad(), out.grad(), B, T, C, nHead, att, seeds, dropout));
         return out;
     }

@@ -17,9 +17,15 @@ final class ElementwiseOps {
     static Tensor binary(Bin op, Tensor a, Tensor b) {
         Broadcast bc = Broadcast.of(op.name().toLowerCase(), a, b);
         Tensor out = Tensor.zeros(bc.outShape);
+        if (out.numel() == 0) return out;
+        Tape.compute(out, () -> binaryForward(op, a, b, out, bc));
+        if (Tape.needsGrad(a, b)) Tape.record(out, () -> binaryBackward(op, a, b, out, bc));
+        return out;
+    }
+
+    private static void binaryForward(Bin op, Tensor a, Tensor b, Tensor out, Broadcast bc) {
         float[] A = a.data, B = b.data, Y = out.data;
         int n = Y.length;
-        if (n == 0) return out;
         if (bc.aIdx == null && bc.inner > 1) {
             // Block path: out has a's layout, b[j] applies to a run of `inner` elements.
             int nb = B.length, inner = bc.inner;
@@ -52,8 +58,6 @@ final class ElementwiseOps {
                 case DIV: for (int i = 0; i < n; i++) Y[i] = A[ai[i]] / B[bi[i]]; break;
             }
         }
-        if (Tape.needsGrad(a, b)) Tape.record(out, () -> binaryBackward(op, a, b, out, bc));
-        return out;
     }
 
     /** Gradients of a op b; summing over broadcast dims happens by accumulating into the mapped index. */
@@ -137,7 +141,7 @@ final class ElementwiseOps {
     static Tensor mulScalar(Tensor a, float s) {
         Tensor out = Tensor.zeros(a.shape);
         float[] X = a.data, Y = out.data;
-        for (int i = 0; i < Y.length; i++) Y[i] = X[i] * s;
+        Tape.compute(out, () -> { for (int i = 0; i < Y.length; i++) Y[i] = X[i] * s; });
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * s;
@@ -231,7 +235,7 @@ final class ElementwiseOps {
     static Tensor gelu(Tensor a) {
         Kernels k = Ops.kernels();
         Tensor out = Tensor.zeros(a.shape);
-        k.geluForward(a.data, out.data, a.numel());
+        Tape.compute(out, () -> k.geluForward(a.data, out.data, a.numel()));
         if (Tape.needsGrad(a)) Tape.record(out, () -> k.geluBackward(a.data, out.grad(), a.grad(), a.numel()));
         return out;
     }
@@ -246,10 +250,12 @@ final class ElementwiseOps {
         Tensor out = Tensor.zeros(a.shape);
         float[] X = a.data, Y = out.data;
         float[] mask = Arena.floats(Y.length);
-        for (int i = 0; i < Y.length; i++) {
-            mask[i] = rng.nextFloat() >= p ? scale : 0f;
-            Y[i] = X[i] * mask[i];
-        }
+        Tape.compute(out, () -> { // a replay draws a new mask from rng, as running the op again would
+            for (int i = 0; i < Y.length; i++) {
+                mask[i] = rng.nextFloat() >= p ? scale : 0f;
+                Y[i] = X[i] * mask[i];
+            }
+        });
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * mask[i];

@@ -119,14 +119,16 @@ final class MatmulOps {
         int M = OpUtil.prod(x.shape, 0, x.rank() - 1);
         Tensor y = Tensor.zeros(OpUtil.prefixPlus(x.shape, x.rank() - 1, outF));
         float[] Y = y.data;
-        k.matmulNT(x.data, 0, w.data, 0, Y, 0, M, outF, in, false);
-        if (b != null) {
-            float[] B = b.data;
-            for (int r = 0; r < M; r++) {
-                int o = r * outF;
-                for (int j = 0; j < outF; j++) Y[o + j] += B[j];
+        Tape.compute(y, () -> {
+            k.matmulNT(x.data, 0, w.data, 0, Y, 0, M, outF, in, false);
+            if (b != null) {
+                float[] B = b.data;
+                for (int r = 0; r < M; r++) {
+                    int o = r * outF;
+                    for (int j = 0; j < outF; j++) Y[o + j] += B[j];
+                }
             }
-        }
+        });
         if (Tape.needsGrad(x, w, b)) Tape.record(y, () -> {
             float[] dY = y.grad();
             if (x.requiresGrad) k.matmulNN(dY, 0, w.data, 0, x.grad(), 0, M, in, outF, true);  // dx += dy w

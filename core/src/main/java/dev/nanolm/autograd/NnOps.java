@@ -68,33 +68,41 @@ final class NnOps {
         if (targets.length != N)
             throw new ShapeException("crossEntropy: logits shape " + OpUtil.s(logits) + " has " + N + " rows but got "
                 + targets.length + " targets");
-        int[] t = targets.clone(); // the caller may refill its target buffer before backward runs
-        int count = 0;
-        for (int r = 0; r < N; r++) {
-            if (t[r] == ignoreIndex) continue;
-            if (t[r] < 0 || t[r] >= C)
-                throw new IllegalArgumentException("crossEntropy: target " + t[r] + " at index " + r + " is out of range [0, " + C + ")");
-            count++;
-        }
+        int[] t = new int[N], count = new int[1]; // the caller may refill its target buffer before backward runs
         float[] logp = Arena.floats(N * C);
-        k.logSoftmax(logits.data, 0, logp, 0, N, C);
-        double nll = 0;
-        for (int r = 0; r < N; r++) if (t[r] != ignoreIndex) nll -= logp[r * C + t[r]];
-        int cnt = count;
-        Tensor out = Tensor.scalar(cnt == 0 ? 0f : (float) (nll / cnt));
-        if (Tape.needsGrad(logits)) Tape.record(out, () -> {
-            if (cnt == 0) return;
-            // dlogits = (softmax - onehot(target)) * dloss / count, recomputed here so forward keeps no (N,C) buffer
-            float scale = out.grad()[0] / cnt;
-            float[] p = Arena.floats(N * C), dL = logits.grad();
-            k.softmax(logits.data, 0, p, 0, N, C);
+        Tensor out = Tensor.scalar(0f);
+        Tape.compute(out, () -> { // reads targets as they are now: a replay reads the refilled buffer
+            int cnt = 0;
             for (int r = 0; r < N; r++) {
+                t[r] = targets[r];
                 if (t[r] == ignoreIndex) continue;
-                int o = r * C;
-                p[o + t[r]] -= 1f;
-                k.axpy(scale, p, o, dL, o, C);
+                if (t[r] < 0 || t[r] >= C)
+                    throw new IllegalArgumentException("crossEntropy: target " + t[r] + " at index " + r + " is out of range [0, " + C + ")");
+                cnt++;
             }
+            count[0] = cnt;
+            k.logSoftmax(logits.data, 0, logp, 0, N, C);
+            double nll = 0;
+            for (int r = 0; r < N; r++) if (t[r] != ignoreIndex) nll -= logp[r * C + t[r]];
+            out.data[0] = cnt == 0 ? 0f : (float) (nll / cnt);
         });
+        if (Tape.needsGrad(logits)) {
+            float[] p = Arena.floats(N * C); // taken now, not in the backward: a replayed step takes nothing
+            Tape.record(out, () -> {
+                int cnt = count[0];
+                if (cnt == 0) return;
+                // dlogits = (softmax - onehot(target)) * dloss / count, recomputed here so forward keeps no (N,C) buffer
+                float scale = out.grad()[0] / cnt;
+                float[] dL = logits.grad();
+                k.softmax(logits.data, 0, p, 0, N, C);
+                for (int r = 0; r < N; r++) {
+                    if (t[r] == ignoreIndex) continue;
+                    int o = r * C;
+                    p[o + t[r]] -= 1f;
+                    k.axpy(scale, p, o, dL, o, C);
+                }
+            });
+        }
         return out;
     }
 
@@ -106,24 +114,26 @@ final class NnOps {
         int C = lastDim("layerNorm", x), rows = x.numel() / C;
         OpUtil.checkVector("layerNorm", "weight", w, x, C);
         OpUtil.checkVector("layerNorm", "bias", b, x, C);
-        float[] W = w != null ? w.data : ones(C);
+        float[] W = w != null ? w.data : Arena.floats(C);
         Tensor out = Tensor.zeros(x.shape);
         float[] mean = Arena.floats(rows), rstd = Arena.floats(rows);
-        k.layerNormForward(x.data, W, b != null ? b.data : null, out.data, mean, rstd, rows, C, eps);
-        if (Tape.needsGrad(x, w, b)) Tape.record(out, () -> {
-            // The kernel always writes all gradients; inputs that need none get a scratch buffer.
-            float[] dX = x.requiresGrad ? x.grad() : Arena.floats(x.numel());
-            float[] dW = w != null && w.requiresGrad ? w.grad() : Arena.floats(C);
-            float[] dB = b == null ? null : b.requiresGrad ? b.grad() : Arena.floats(C);
-            k.layerNormBackward(out.grad(), x.data, W, mean, rstd, dX, dW, dB, rows, C);
+        Tape.compute(out, () -> {
+            if (w == null) Arrays.fill(W, 1f); // no scale: ones (refilled, as a replay zeroes the step's arrays first)
+            k.layerNormForward(x.data, W, b != null ? b.data : null, out.data, mean, rstd, rows, C, eps);
         });
+        if (Tape.needsGrad(x, w, b)) {
+            // The kernel always writes all gradients; inputs that need none get a scratch buffer (taken now, not in
+            // the backward: a replayed step takes nothing).
+            float[] sX = x.requiresGrad ? null : Arena.floats(x.numel());
+            float[] sW = w != null && w.requiresGrad ? null : Arena.floats(C);
+            float[] sB = b == null || b.requiresGrad ? null : Arena.floats(C);
+            Tape.record(out, () -> {
+                float[] dX = sX == null ? x.grad() : sX, dW = sW == null ? w.grad() : sW;
+                float[] dB = b == null ? null : sB == null ? b.grad() : sB;
+                k.layerNormBackward(out.grad(), x.data, W, mean, rstd, dX, dW, dB, rows, C);
+            });
+        }
         return out;
-    }
-
-    private static float[] ones(int n) {
-        float[] o = Arena.floats(n);
-        Arrays.fill(o, 1f);
-        return o;
     }
 
     // ---------------------------------------------------------------- batch norm (channels last)

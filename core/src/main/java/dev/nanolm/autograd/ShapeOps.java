@@ -124,13 +124,17 @@ final class ShapeOps {
         int[] is = idxShape.length == 0 ? new int[] {idx.length} : idxShape;
         if (Tensor.numel(is) != idx.length)
             throw new ShapeException("embedding: index shape " + Arrays.toString(is) + " does not hold " + idx.length + " indices");
-        for (int i = 0; i < idx.length; i++)
-            if (idx[i] < 0 || idx[i] >= V)
-                throw new IllegalArgumentException("embedding: index " + idx[i] + " at position " + i + " is out of range [0, " + V + ")");
-        int[] ids = idx.clone(); // the caller may reuse its index buffer before backward runs
+        int[] ids = new int[idx.length]; // the caller may refill its index buffer before backward runs
         Tensor out = Tensor.zeros(OpUtil.prefixPlus(is, is.length, C));
         float[] W = weight.data, Y = out.data;
-        for (int i = 0; i < ids.length; i++) System.arraycopy(W, ids[i] * C, Y, i * C, C);
+        Tape.compute(out, () -> { // reads idx as it is now: a replay reads the refilled buffer
+            for (int i = 0; i < idx.length; i++) {
+                if (idx[i] < 0 || idx[i] >= V)
+                    throw new IllegalArgumentException("embedding: index " + idx[i] + " at position " + i + " is out of range [0, " + V + ")");
+                ids[i] = idx[i];
+            }
+            for (int i = 0; i < ids.length; i++) System.arraycopy(W, ids[i] * C, Y, i * C, C);
+        });
         Kernels k = Ops.kernels();
         if (Tape.needsGrad(weight)) Tape.record(out, () -> {
             float[] g = out.grad(), dW = weight.grad();

@@ -1,9 +1,11 @@
 // Reverse-mode autograd: ops append their backward closures here in execution order,
 // which is a topological order, so backward simply runs the tape in reverse.
+// A step can also be recorded for replay (each op's forward closure kept too): see Replay.
 package dev.nanolm.autograd;
 
 import dev.nanolm.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.List;
 
 public final class Tape {
     private static final ThreadLocal<Tape> CURRENT = ThreadLocal.withInitial(Tape::new);
@@ -11,6 +13,10 @@ public final class Tape {
     private final ArrayList<Tensor> outputs = new ArrayList<>();
     private final ArrayList<Runnable> backwards = new ArrayList<>();
     private int noGradDepth;
+    /** While recording a step for replay: every op's forward closure, in order, and whether each recorded node has one. */
+    private boolean recording, replayable;
+    private final ArrayList<Runnable> forwards = new ArrayList<>();
+    private Tensor lastComputed;
 
     public static Tape current() { return CURRENT.get(); }
 
@@ -24,15 +30,30 @@ public final class Tape {
         return false;
     }
 
+    /**
+     * Runs an op's forward computation, which writes out's values from its inputs' current values (and nothing else
+     * the step changes). While a step is being recorded for replay the closure is kept, so that a replay can run it
+     * again on the next batch. Ops that call this can be replayed; a recorded node without it makes the step eager-only.
+     */
+    public static void compute(Tensor out, Runnable forward) {
+        forward.run();
+        Tape t = current();
+        if (t.recording) {
+            t.forwards.add(forward);
+            t.lastComputed = out;
+        }
+    }
+
     /** Records out's backward; out.requiresGrad is set. backward reads out.grad() and accumulates (+=) into inputs' grads. */
     public static void record(Tensor out, Runnable backward) {
         out.requiresGrad = true;
         Tape t = current();
         t.outputs.add(out);
         t.backwards.add(backward);
+        if (t.recording && t.lastComputed != out) t.replayable = false; // this op's forward cannot be run again
     }
 
-    /** Seeds d(loss)/d(loss) = 1 and runs every recorded backward in reverse order, then clears the tape. */
+    /** Seeds d(loss)/d(loss) = 1 and runs every recorded backward in reverse order, then clears the tape (unless recording). */
     public static void backward(Tensor loss) {
         if (loss.numel() != 1) throw new IllegalArgumentException("backward() needs a scalar loss, got " + loss);
         Tape t = current();
@@ -40,11 +61,46 @@ public final class Tape {
         for (int i = t.backwards.size() - 1; i >= 0; i--) {
             if (t.outputs.get(i).hasGrad()) t.backwards.get(i).run();
         }
+        if (!t.recording) t.clear();
+    }
+
+    /**
+     * Starts recording a training step (forward and backward) for replay. The step runs as usual; then
+     * {@link #finishRecording} turns what was recorded into a {@link Replay}.
+     */
+    public static void startRecording() {
+        Tape t = current();
+        if (t.recording) throw new IllegalStateException("a step is already being recorded");
+        if (!t.backwards.isEmpty()) throw new IllegalStateException("the tape holds " + t.backwards.size() + " ops of an unfinished step");
+        t.recording = true;
+        t.replayable = true;
+        t.lastComputed = null;
+    }
+
+    /**
+     * Ends the recording started by {@link #startRecording} (after backward(loss)) and clears the tape. Returns the
+     * step as a Replay, or null when an op on the way cannot be run again. stepArrays are the arrays the step took
+     * from the arena (values and gradients): a replay zeroes them first, as the arena does for an eager step.
+     */
+    public static Replay finishRecording(Tensor loss, List<float[]> stepArrays) {
+        Tape t = current();
+        if (!t.recording) throw new IllegalStateException("no step is being recorded");
+        Replay r = t.replayable && !t.forwards.isEmpty() ? new Replay(loss, t.forwards, t.outputs, t.backwards, stepArrays) : null;
+        t.recording = false;
+        t.lastComputed = null;
+        t.forwards.clear();
         t.clear();
+        return r;
     }
 
     /** Drops everything recorded (e.g. after an evaluation forward pass that was not no-grad). */
-    public static void reset() { current().clear(); }
+    public static void reset() {
+        Tape t = current();
+        t.clear();
+        t.forwards.clear();
+        t.recording = false;
+        t.lastComputed = null;
+    }
 
     public static int size() { return current().backwards.size(); }
 

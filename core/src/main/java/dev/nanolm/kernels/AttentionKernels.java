@@ -158,9 +158,13 @@ public abstract class AttentionKernels {
 
     /** One seed per (b,h) for dropout, drawn from rng in (b,h) order: the masks then do not depend on threads. */
     public static long[] dropoutSeeds(Rng rng, int B, int nHead) {
-        long[] s = new long[B * nHead];
-        for (int i = 0; i < s.length; i++) s[i] = rng.nextLong();
-        return s;
+        return dropoutSeeds(rng, new long[B * nHead]);
+    }
+
+    /** Fills seeds (one per (b,h), B*nHead of them) from rng, in order; returns seeds. */
+    public static long[] dropoutSeeds(Rng rng, long[] seeds) {
+        for (int i = 0; i < seeds.length; i++) seeds[i] = rng.nextLong();
+        return seeds;
     }
 
     // ---------------------------------------------------------------- forward

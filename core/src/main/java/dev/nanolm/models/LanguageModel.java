@@ -30,6 +30,13 @@ public abstract class LanguageModel extends Module {
     /** True when the model is fitted by counting rather than by gradient descent (the bigram table). */
     public boolean countsOnly() { return false; }
 
+    /**
+     * True when a training step builds the same graph every time (for fixed B, T): ops that depend on the batch only
+     * through the index arrays passed to logits and on randomness only through the model's Rng objects. The trainer
+     * then records one step and replays it (autograd.Replay) instead of running this model's code again.
+     */
+    public boolean replayable() { return false; }
+
     /** For counting models: fit from all training windows X (n, T) and targets Y (n). */
     public void fitCounts(int[] X, int[] Y, int n) { throw new UnsupportedOperationException(type() + " is trained by gradient descent"); }
 

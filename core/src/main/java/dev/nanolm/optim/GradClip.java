@@ -2,6 +2,7 @@
 package dev.nanolm.optim;
 
 import dev.nanolm.nn.Parameter;
+import dev.nanolm.tensor.Tensor;
 import java.util.List;
 
 public final class GradClip {
@@ -13,22 +14,34 @@ public final class GradClip {
      * non-finite norm is returned as is and, as in PyTorch, poisons the gradients, so callers should check it.
      */
     public static double clipGlobalNorm(List<Parameter> ps, double maxNorm) {
-        if (!(maxNorm > 0)) throw new IllegalArgumentException("max norm must be > 0, got " + maxNorm);
+        double norm = globalNorm(ps);
+        clip(ps, maxNorm, norm);
+        return norm;
+    }
+
+    /** The L2 norm of all gradients together (parameters without one are ignored), accumulated in double. */
+    public static double globalNorm(List<Parameter> ps) {
         double sq = 0;
-        for (Parameter p : ps) {
-            if (!p.value().hasGrad()) continue;
-            for (float g : p.value().grad()) sq += (double) g * g;
+        for (int i = 0; i < ps.size(); i++) { // (indexed: an iterator per step is garbage)
+            Tensor v = ps.get(i).value();
+            if (!v.hasGrad()) continue;
+            for (float g : v.grad()) sq += (double) g * g;
         }
-        double norm = Math.sqrt(sq);
+        return Math.sqrt(sq);
+    }
+
+    /** Scales all gradients by maxNorm/(norm + 1e-6) when that is below 1; norm is {@link #globalNorm}'s. */
+    public static void clip(List<Parameter> ps, double maxNorm, double norm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max norm must be > 0, got " + maxNorm);
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1.0) {
             float c = (float) coef;
-            for (Parameter p : ps) {
-                if (!p.value().hasGrad()) continue;
-                float[] g = p.value().grad();
-                for (int i = 0; i < g.length; i++) g[i] *= c;
+            for (int i = 0; i < ps.size(); i++) {
+                Tensor v = ps.get(i).value();
+                if (!v.hasGrad()) continue;
+                float[] g = v.grad();
+                for (int j = 0; j < g.length; j++) g[j] *= c;
             }
         }
-        return norm;
     }
 }

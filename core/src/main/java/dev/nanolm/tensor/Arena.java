@@ -5,6 +5,7 @@ package dev.nanolm.tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 public final class Arena {
     private static final ThreadLocal<Arena> ACTIVE = new ThreadLocal<>();
@@ -57,7 +58,11 @@ public final class Arena {
         if (ACTIVE.get() == this) throw new IllegalStateException("cannot release an arena inside its open step");
         buffers.clear();
         buffers.trimToSize();
+        next = 0;
     }
+
+    /** The arrays the current (or last) step has taken so far, in order. */
+    public List<float[]> stepArrays() { return new ArrayList<>(buffers.subList(0, next)); }
 
     /** Bytes handed out again from earlier steps / newly allocated, in the last (or current) step. */
     public long reusedBytes() { return reusedBytes; }

@@ -7,6 +7,7 @@ package dev.nanolm.train;
 import static dev.nanolm.train.Stats.round;
 
 import dev.nanolm.autograd.Ops;
+import dev.nanolm.autograd.Replay;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.Settings;
@@ -110,7 +111,7 @@ public final class Trainer {
             // nanoGPT's eval_only: one estimate of both splits, nothing trained or written but metrics and summary
             estimate(model, st);
             log.printf("step %d: train loss %.4f, val loss %.4f (eval only)%n", st.step, st.lastTrain, st.lastVal);
-            return writeSummary(model, st, Double.NaN, System.nanoTime(), List.of(), threads);
+            return writeSummary(model, st, Double.NaN, System.nanoTime(), new Stats.Series(0), threads);
         }
         if (st.step == 0) {
             double init = evalLoss(model, Split.VAL, new Rng(tc.seed() * 31));
@@ -129,7 +130,7 @@ public final class Trainer {
 
         long t0 = System.nanoTime();
         st.clockStart = t0;
-        List<Double> stepMs = new ArrayList<>();
+        Stats.Series stepMs = new Stats.Series(tc.maxIters() - st.step); // times of this session's steps
         if (model.countsOnly()) {
             LineData ld = (LineData) data;
             model.fitCounts(ld.trainWindows().X(), ld.trainWindows().Y(), ld.trainWindows().n());
@@ -146,24 +147,41 @@ public final class Trainer {
             float invAccum = 1f / tc.gradAccum();
             int skipped = 0;
             boolean timeUp = outOfTime(st);
+            // A model whose step is the same graph every time is recorded once and then replayed on each new batch:
+            // no model code, no new Tensors or closures per step (diagnostics hook the model code, so they run eagerly).
+            boolean replayable = model.replayable() && diag == null;
+            Replay replay = null;
             while (st.step < tc.maxIters() && !timeUp) {
                 long s0 = System.nanoTime();
                 float lr = schedule.lr(st.step);
                 float lossSum = 0;
-                try (var step = arena.step()) { // the step's activations and their gradients are the last step's arrays
+                // an eager step's activations and their gradients are the last step's arrays; a replay has its own
+                try (var step = replay == null ? arena.step() : null) {
                     opt.setLr(lr);
                     opt.zeroGrad();
                     if (diag != null) diag.beforeStep(st.step + 1);
                     for (int micro = 0; micro < tc.gradAccum(); micro++) {
                         if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
-                        Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
-                        if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
-                        if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
-                        Tape.backward(loss);
+                        Tensor loss;
+                        if (replay != null) loss = replay.run();
+                        else {
+                            boolean record = replayable && micro == 0;
+                            if (record) Tape.startRecording();
+                            loss = Ops.crossEntropy(model.logits(X, B, T), Y);
+                            if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
+                            if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
+                            Tape.backward(loss);
+                            if (record) {
+                                replay = Tape.finishRecording(loss, arena.stepArrays());
+                                replayable = replay != null; // an op on the way cannot replay: stay eager
+                            }
+                        }
                         lossSum += loss.item();
                     }
                     boolean badLoss = !Float.isFinite(lossSum);
-                    String badParam = badLoss ? null : firstNonFiniteGrad(params);
+                    // a sum of squares in double is finite unless a gradient is NaN or infinite (float squares cannot overflow it)
+                    double gradNorm = badLoss ? Double.NaN : GradClip.globalNorm(params);
+                    String badParam = badLoss || Double.isFinite(gradNorm) ? null : firstNonFiniteGrad(params);
                     if (badLoss || badParam != null) {
                         if (skipped >= tc.skipNonfinite()) throw new NonFiniteLossException(st.step + 1, lr, badParam, skipped);
                         skipped++;
@@ -171,7 +189,7 @@ public final class Trainer {
                         log.printf("step %d: %s is NaN or infinite; step skipped, no update (%d of --skip-nonfinite %d)%n",
                                 st.step + 1, badLoss ? "the loss" : "the gradient of " + badParam, skipped, tc.skipNonfinite());
                     } else {
-                        if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                        if (oc.gradClip() > 0) GradClip.clip(params, oc.gradClip(), gradNorm);
                         opt.step();
                         if (diag != null) diag.afterStep(st.step + 1, lr);
                     }
@@ -199,6 +217,7 @@ public final class Trainer {
                 timeUp = outOfTime(st); // checked at step boundaries only: the last step is finished, then evaluated
                 if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters() || timeUp) {
                     arena.release(); // evaluation and sampling allocate their own arrays; the step's need not stay beside them
+                    replay = null;   // (it holds them too; the next step records again)
                     progress.clear();
                     evaluate(model, opt, rng, st);
                     writeSummary(model, st, Double.NaN, t0, stepMs, threads);
@@ -235,16 +254,11 @@ public final class Trainer {
         return LossEval.fullSplit(CheckpointIO.loadModel(ck), data, Split.TEST, evalBatch());
     }
 
-    /** The name of the first parameter whose gradient holds a NaN or infinity, or null (a vectorised sum of squares each). */
+    /** The name of the first parameter whose gradient holds a NaN or infinity, or null. */
     private static String firstNonFiniteGrad(List<Parameter> params) {
-        Kernels k = Kernels.get();
         for (Parameter p : params) {
             if (!p.value().hasGrad()) continue;
-            float[] g = p.value().grad();
-            if (!Float.isFinite(k.dot(g, 0, g, 0, g.length))) {
-                for (float x : g) if (!Float.isFinite(x)) return p.name();
-                // squares overflowed without a non-finite entry: a huge but finite gradient, left to clipping
-            }
+            for (float x : p.value().grad()) if (!Float.isFinite(x)) return p.name();
         }
         return null;
     }
@@ -332,7 +346,7 @@ public final class Trainer {
         return meta;
     }
 
-    private Map<String, Object> writeSummary(LanguageModel model, RunState st, double testLoss, long t0, List<Double> stepMs, int threads) {
+    private Map<String, Object> writeSummary(LanguageModel model, RunState st, double testLoss, long t0, Stats.Series stepMs, int threads) {
         Map<String, Object> s = new LinkedHashMap<>();
         if (Files.exists(run.summary())) s.putAll(run.readJson(run.summary())); // keep what `eval` added
         s.put("model", model.type());
@@ -350,7 +364,7 @@ public final class Trainer {
         if (st.stoppedBy != null) s.put("stopped_by", st.stoppedBy);
         else if (!tc.evalOnly()) s.remove("stopped_by"); // still training (a resumed run's summary held the old one)
         if (!stepMs.isEmpty()) {
-            double med = Stats.median(stepMs);
+            double med = stepMs.median();
             s.put("train_ms_per_iter_median", round(med));
             s.put("train_tokens_per_s", Math.round((double) Math.max(1, tc.batchSize()) * data.targetsPerExample() * tc.gradAccum() / (med / 1e3)));
         }
