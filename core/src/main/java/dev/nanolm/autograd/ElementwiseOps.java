@@ -224,7 +224,7 @@ final class ElementwiseOps {
     static Tensor relu(Tensor a) {
         Tensor out = Tensor.zeros(a.shape);
         float[] X = a.data, Y = out.data;
-        for (int i = 0; i < Y.length; i++) Y[i] = X[i] > 0f ? X[i] : 0f;
+        Tape.compute(out, () -> { for (int i = 0; i < Y.length; i++) Y[i] = X[i] > 0f ? X[i] : 0f; });
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) if (X[i] > 0f) dX[i] += g[i];

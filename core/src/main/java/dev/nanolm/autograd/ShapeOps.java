@@ -60,13 +60,15 @@ final class ShapeOps {
         Tensor out = Tensor.zeros(OpUtil.withDim(first.shape, d, total));
         float[] Y = out.data;
         int rowOut = total * inner;
-        for (int o = 0, off = 0; o < outer; o++) {
-            for (Tensor t : ts) {
-                int chunk = t.shape[d] * inner;
-                System.arraycopy(t.data, o * chunk, Y, off, chunk);
-                off += chunk;
+        Tape.compute(out, () -> {
+            for (int o = 0, off = 0; o < outer; o++) {
+                for (Tensor t : ts) {
+                    int chunk = t.shape[d] * inner;
+                    System.arraycopy(t.data, o * chunk, Y, off, chunk);
+                    off += chunk;
+                }
             }
-        }
+        });
         if (Tape.needsGrad(ts)) Tape.record(out, () -> {
             float[] g = out.grad();
             int start = 0;

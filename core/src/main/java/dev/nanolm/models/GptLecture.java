@@ -197,4 +197,5 @@ public final class GptLecture extends LanguageModel {
     @Override public int vocabSize() { return config.vocabSize(); }
     @Override public int blockSize() { return config.blockSize(); }
     @Override public boolean predictsEveryPosition() { return true; }
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }

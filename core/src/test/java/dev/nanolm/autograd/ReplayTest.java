@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nanolm.models.Gpt;
 import dev.nanolm.models.GptConfig;
+import dev.nanolm.models.GptLecture;
 import dev.nanolm.models.LanguageModel;
 import dev.nanolm.nn.Parameter;
 import dev.nanolm.optim.AdamW;
@@ -79,7 +80,9 @@ class ReplayTest {
     void replayedStepsAreTheEagerStepsBitForBit() {
         List<Function<Rng, LanguageModel>> models = List.of(
                 rng -> new Gpt(new GptConfig(V, BLOCK, 2, 2, 16, 0.1f, true), rng),         // dropout, biases, tied head
-                rng -> new Gpt(new GptConfig(V, BLOCK, 2, 2, 16, 0.0f, false), rng, true));  // makemore's transformer
+                rng -> new Gpt(new GptConfig(V, BLOCK, 2, 2, 16, 0.0f, false), rng, true),   // makemore's transformer
+                rng -> new GptLecture(new GptConfig(V, BLOCK, 2, 2, 16, 0.1f, true), rng),   // the lecture's gpt.py
+                rng -> new GptLecture(new GptConfig(V, BLOCK, 2, 2, 16, 0.1f, true), rng, GptLecture.Variant.VIDEO));
         for (boolean ignoreSome : new boolean[] {false, true}) {
             for (Function<Rng, LanguageModel> make : models) {
                 float[][] eager = train(make, 10, false, ignoreSome), replayed = train(make, 10, true, ignoreSome);
