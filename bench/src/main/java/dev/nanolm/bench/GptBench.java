@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.nanolm.autograd.Ops;
+import dev.nanolm.autograd.Replayer;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.config.Presets;
 import dev.nanolm.config.Settings;
@@ -45,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.Map;
 
 /**
@@ -205,32 +207,37 @@ public final class GptBench implements BenchCli.Bench {
         LrSchedule schedule = oc.schedule(tc.maxIters());
         int B = tc.batchSize(), T = cfg.blockSize(), accum = tc.gradAccum();
         float invAccum = 1f / accum;
-        List<Double> ms = new ArrayList<>(), losses = new ArrayList<>();
+        double[] ms = new double[iters], losses = new double[warmup + iters];
         double first = Double.NaN, last;
         long allocStart = 0;
+        int[] X = new int[B * T], Y = new int[B * T]; // refilled in place, as Trainer does (a recorded step reads them)
+        Replayer replayer = new Replayer(model.replayable());
+        Supplier<Tensor> forward = () -> {
+            Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
+            return accum > 1 ? Ops.mulScalar(loss, invAccum) : loss;
+        };
         for (int step = 0; step < warmup + iters; step++) {
             long s0 = System.nanoTime();
             float lossSum = 0;
-            try (var scope = arena.step()) {
+            try (var scope = replayer.replaying() ? null : arena.step()) {
                 opt.setLr(schedule.lr(step));
                 opt.zeroGrad();
                 for (int micro = 0; micro < accum; micro++) {
                     int[][] xy = w.batches().get(step * accum + micro);
-                    Tensor loss = Ops.crossEntropy(model.logits(xy[0], B, T), xy[1]);
-                    if (accum > 1) loss = Ops.mulScalar(loss, invAccum);
-                    Tape.backward(loss);
-                    lossSum += loss.item();
+                    System.arraycopy(xy[0], 0, X, 0, X.length);
+                    System.arraycopy(xy[1], 0, Y, 0, Y.length);
+                    lossSum += replayer.run(forward, arena).item();
                 }
-                if (oc.gradClip() > 0) GradClip.clipGlobalNorm(params, oc.gradClip());
+                if (oc.gradClip() > 0) GradClip.clip(params, oc.gradClip(), GradClip.globalNorm(params));
                 opt.step();
             }
-            if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
+            if (step >= warmup) ms[step - warmup] = (System.nanoTime() - s0) / 1e6;
             if (step == 0) first = lossSum;
-            losses.add((double) lossSum);
+            losses[step] = lossSum;
             if (step == warmup - 1 || warmup == 0 && step == 0) allocStart = allocatedBytes();
         }
-        double med = Stats.median(ms);
-        last = tailMean(losses);
+        double med = Stats.median(ms, ms.length);
+        last = tailMean(Arrays.stream(losses).boxed().toList());
         int counted = warmup == 0 ? iters - 1 : iters;
         if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.1f KB allocated on the Java heap per iteration after warm-up (all threads)%n",
                 (allocatedBytes() - allocStart) / 1e3 / counted);

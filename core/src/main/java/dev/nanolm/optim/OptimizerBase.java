@@ -38,7 +38,7 @@ abstract class OptimizerBase implements Optimizer {
         if (!(lr >= 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
     }
 
-    @Override public void zeroGrad() { for (Parameter p : params) p.value().zeroGrad(); }
+    @Override public void zeroGrad() { for (int i = 0; i < params.size(); i++) params.get(i).value().zeroGrad(); } // (indexed: no iterator per step)
 
     @Override public void setLr(float lr) { checkLr(lr); this.lr = lr; }
 

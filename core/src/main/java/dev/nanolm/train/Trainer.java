@@ -7,7 +7,7 @@ package dev.nanolm.train;
 import static dev.nanolm.train.Stats.round;
 
 import dev.nanolm.autograd.Ops;
-import dev.nanolm.autograd.Replay;
+import dev.nanolm.autograd.Replayer;
 import dev.nanolm.autograd.Tape;
 import dev.nanolm.checkpoint.Checkpoint;
 import dev.nanolm.config.Settings;
@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 public final class Trainer {
     private final Settings settings;
@@ -149,33 +150,24 @@ public final class Trainer {
             boolean timeUp = outOfTime(st);
             // A model whose step is the same graph every time is recorded once and then replayed on each new batch:
             // no model code, no new Tensors or closures per step (diagnostics hook the model code, so they run eagerly).
-            boolean replayable = model.replayable() && diag == null;
-            Replay replay = null;
+            Replayer replayer = new Replayer(model.replayable() && diag == null);
+            Supplier<Tensor> forward = () -> {
+                Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
+                if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
+                return tc.gradAccum() > 1 ? Ops.mulScalar(loss, invAccum) : loss;
+            };
             while (st.step < tc.maxIters() && !timeUp) {
                 long s0 = System.nanoTime();
                 float lr = schedule.lr(st.step);
                 float lossSum = 0;
                 // an eager step's activations and their gradients are the last step's arrays; a replay has its own
-                try (var step = replay == null ? arena.step() : null) {
+                try (var step = replayer.replaying() ? null : arena.step()) {
                     opt.setLr(lr);
                     opt.zeroGrad();
                     if (diag != null) diag.beforeStep(st.step + 1);
                     for (int micro = 0; micro < tc.gradAccum(); micro++) {
                         if (!full) data.batch(Split.TRAIN, B, rng, X, Y);
-                        Tensor loss;
-                        if (replay != null) loss = replay.run();
-                        else {
-                            boolean record = replayable && micro == 0;
-                            if (record) Tape.startRecording();
-                            loss = Ops.crossEntropy(model.logits(X, B, T), Y);
-                            if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));
-                            if (tc.gradAccum() > 1) loss = Ops.mulScalar(loss, invAccum);
-                            Tape.backward(loss);
-                            if (record) {
-                                replay = Tape.finishRecording(loss, arena.stepArrays());
-                                replayable = replay != null; // an op on the way cannot replay: stay eager
-                            }
-                        }
+                        Tensor loss = replayer.run(forward, arena);
                         lossSum += loss.item();
                     }
                     boolean badLoss = !Float.isFinite(lossSum);
@@ -217,7 +209,7 @@ public final class Trainer {
                 timeUp = outOfTime(st); // checked at step boundaries only: the last step is finished, then evaluated
                 if (st.step % tc.evalInterval() == 0 || st.step == tc.maxIters() || timeUp) {
                     arena.release(); // evaluation and sampling allocate their own arrays; the step's need not stay beside them
-                    replay = null;   // (it holds them too; the next step records again)
+                    replayer.drop(); // (a recording holds them too; the next step records again)
                     progress.clear();
                     evaluate(model, opt, rng, st);
                     writeSummary(model, st, Double.NaN, t0, stepMs, threads);
