@@ -67,13 +67,7 @@ class ReplayTest {
         }
         if (replay) assertEquals(2, recorded);
         assertEquals(0, Tape.size(), "nothing left on the tape");
-        int total = ps.stream().mapToInt(p -> p.value().numel()).sum(), off = 0;
-        float[] params = new float[total];
-        for (Parameter p : ps) {
-            System.arraycopy(p.value().data, 0, params, off, p.value().numel());
-            off += p.value().numel();
-        }
-        return new float[][] {losses, params};
+        return new float[][] {losses, dev.nanolm.testing.TestTensors.flatValues(ps)};
     }
 
     @Test

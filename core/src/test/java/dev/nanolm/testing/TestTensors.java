@@ -51,6 +51,17 @@ public final class TestTensors {
         return t;
     }
 
+    /** Every parameter's values, one after another in the list's order (to compare whole models bit for bit). */
+    public static float[] flatValues(java.util.List<dev.nanolm.nn.Parameter> ps) {
+        int total = ps.stream().mapToInt(p -> p.value().numel()).sum(), off = 0;
+        float[] all = new float[total];
+        for (dev.nanolm.nn.Parameter p : ps) {
+            System.arraycopy(p.value().data, 0, all, off, p.value().numel());
+            off += p.value().numel();
+        }
+        return all;
+    }
+
     /** n integers uniform in [0, bound). */
     public static int[] ints(Rng rng, int n, int bound) {
         int[] a = new int[n];

@@ -117,13 +117,7 @@ class ArenaStepTest {
                 opt.step();
             }
         }
-        int total = ps.stream().mapToInt(p -> p.value().numel()).sum(), off = 0;
-        float[] params = new float[total];
-        for (Parameter p : ps) {
-            System.arraycopy(p.value().data, 0, params, off, p.value().numel());
-            off += p.value().numel();
-        }
-        return new float[][] {losses, params};
+        return new float[][] {losses, dev.nanolm.testing.TestTensors.flatValues(ps)};
     }
 
     @Test
