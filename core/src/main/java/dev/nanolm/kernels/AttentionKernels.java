@@ -179,10 +179,39 @@ public abstract class AttentionKernels {
         if (y.length < B * T * C) throw new IllegalArgumentException("y too short");
         if (att != null && att.length < savedSize(B, T, nHead)) throw new IllegalArgumentException("att too short");
         if (B * T * C == 0) return;
-        Parallel.forRange(B * nHead, (s, e) -> {
-            Work w = Work.get(this, T, C / nHead);
-            for (int bh = s; bh < e; bh++) forwardHead(qkv, y, T, C, nHead, bh, att, seeds, p, w);
-        });
+        try (Heads t = Heads.LOCAL.acquire()) {
+            t.set(this, false, qkv, y, null, T, C, nHead, att, seeds, p);
+            Parallel.forRange(B * nHead, t);
+        }
+    }
+
+    /** forward's or backward's body: (b,h) pairs [s, e), with this thread's scratch. */
+    private static final class Heads extends Task {
+        static final Task.Local<Heads> LOCAL = new Task.Local<>(Heads::new);
+        AttentionKernels impl;
+        boolean backward;
+        /** forward: qkv into out = y; backward: dy into out = dqkv. */
+        float[] qkv, out, dy, att;
+        long[] seeds;
+        int T, C, nHead;
+        float p;
+
+        void set(AttentionKernels impl, boolean backward, float[] qkv, float[] out, float[] dy, int T, int C, int nHead,
+                 float[] att, long[] seeds, float p) {
+            this.impl = impl; this.backward = backward; this.qkv = qkv; this.out = out; this.dy = dy;
+            this.T = T; this.C = C; this.nHead = nHead; this.att = att; this.seeds = seeds; this.p = p;
+        }
+
+        @Override
+        public void run(int s, int e) {
+            Work w = Work.get(impl, T, C / nHead);
+            for (int bh = s; bh < e; bh++) {
+                if (backward) impl.backwardHead(qkv, out, dy, T, C, nHead, bh, att, seeds, p, w);
+                else impl.forwardHead(qkv, out, T, C, nHead, bh, att, seeds, p, w);
+            }
+        }
+
+        @Override void clear() { qkv = out = dy = att = null; seeds = null; }
     }
 
     private void forwardHead(float[] qkv, float[] y, int T, int C, int nHead, int bh, float[] att, long[] seeds, float p, Work w) {
@@ -235,10 +264,10 @@ public abstract class AttentionKernels {
         if (dqkv.length < qkv.length || dy.length < B * T * C) throw new IllegalArgumentException("dqkv or dy too short");
         if (att == null || att.length < savedSize(B, T, nHead)) throw new IllegalArgumentException("att missing or too short");
         if (B * T * C == 0) return;
-        Parallel.forRange(B * nHead, (s, e) -> {
-            Work w = Work.get(this, T, C / nHead);
-            for (int bh = s; bh < e; bh++) backwardHead(qkv, dqkv, dy, T, C, nHead, bh, att, seeds, p, w);
-        });
+        try (Heads t = Heads.LOCAL.acquire()) {
+            t.set(this, true, qkv, dqkv, dy, T, C, nHead, att, seeds, p);
+            Parallel.forRange(B * nHead, t);
+        }
     }
 
     private void backwardHead(float[] qkv, float[] dqkv, float[] dy, int T, int C, int nHead, int bh, float[] att, long[] seeds, float p, Work w) {

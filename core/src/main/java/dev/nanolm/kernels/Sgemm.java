@@ -379,7 +379,12 @@ final class Sgemm {
             acc1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
         }
         for (; i < bound; i += L) acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
-        float s = VectorKernels.sumLanes(acc0.add(acc1)); // lane order: reduceLanes may reassociate (JDK 25)
+        // Lane order (reduceLanes may reassociate on JDK 25). Stored here, not passed to sumLanes(FloatVector): this
+        // call site runs once per call, so C2 on JDK 17 finds it cold, does not inline sumLanes and boxes the vector
+        // to pass it (a float[] and a vector object per call). Only the array crosses the call now.
+        float[] lanes = VectorKernels.LANES.get();
+        acc0.add(acc1).intoArray(lanes, 0);
+        float s = VectorKernels.sumLanes(lanes);
         for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
         return s;
     }

@@ -1,5 +1,6 @@
 // The fast kernels: JDK Vector API with the machine's preferred species, packed SGEMM (Sgemm), row-wise and
-// elementwise ops split over the shared pool when large. Agrees with ScalarKernels within VectorKernelsTest's tolerances.
+// elementwise ops split over the shared pool when large (bodies are reused per-thread Tasks: no garbage per call).
+// Agrees with ScalarKernels within VectorKernelsTest's tolerances.
 package dev.nanolm.kernels;
 
 import jdk.incubator.vector.FloatVector;
@@ -52,12 +53,16 @@ public final class VectorKernels implements Kernels {
         // through a per-thread array: v.lane(i) with a loop index makes C2 box the vector (a heap allocation per call)
         float[] lanes = LANES.get();
         v.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    static float sumLanes(float[] lanes) {
         float s = 0f;
         for (int i = 0; i < L; i++) s += lanes[i];
         return s;
     }
 
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     /** Fewest rows worth splitting over the pool: rows * C of at least PARALLEL_ELEMS. */
     private static int rowGrain(int C) { return Math.max(2, PARALLEL_ELEMS / Math.max(1, C)); }
@@ -67,9 +72,34 @@ public final class VectorKernels implements Kernels {
     @Override
     public void softmax(float[] x, int xOff, float[] out, int outOff, int rows, int C) {
         if (C <= 0) return;
-        Parallel.forRange(rows, rowGrain(C), (r0, r1) -> {
+        try (Softmax t = Softmax.LOCAL.acquire()) {
+            t.set(x, xOff, out, outOff, C);
+            Parallel.forRange(rows, rowGrain(C), t);
+        }
+    }
+
+    /**
+     * A row-wise op of x (rows of C from xOff) into out (from outOff). One subclass per op, so each op's loop is
+     * compiled on its own as its lambda was.
+     */
+    private abstract static class Rows extends Task {
+        float[] x, out;
+        int xOff, outOff, C;
+
+        final void set(float[] x, int xOff, float[] out, int outOff, int C) {
+            this.x = x; this.xOff = xOff; this.out = out; this.outOff = outOff; this.C = C;
+        }
+
+        @Override void clear() { x = out = null; }
+    }
+
+    private static final class Softmax extends Rows {
+        static final Task.Local<Softmax> LOCAL = new Task.Local<>(Softmax::new);
+
+        @Override
+        public void run(int r0, int r1) {
             for (int r = r0; r < r1; r++) softmaxRow(x, xOff + r * C, out, outOff + r * C, C);
-        });
+        }
     }
 
     private static float rowMax(float[] x, int xi, int C) {
@@ -105,9 +135,19 @@ public final class VectorKernels implements Kernels {
     @Override
     public void logSoftmax(float[] x, int xOff, float[] out, int outOff, int rows, int C) {
         if (C <= 0) return;
-        Parallel.forRange(rows, rowGrain(C), (r0, r1) -> {
+        try (LogSoftmax t = LogSoftmax.LOCAL.acquire()) {
+            t.set(x, xOff, out, outOff, C);
+            Parallel.forRange(rows, rowGrain(C), t);
+        }
+    }
+
+    private static final class LogSoftmax extends Rows {
+        static final Task.Local<LogSoftmax> LOCAL = new Task.Local<>(LogSoftmax::new);
+
+        @Override
+        public void run(int r0, int r1) {
             for (int r = r0; r < r1; r++) logSoftmaxRow(x, xOff + r * C, out, outOff + r * C, C);
-        });
+        }
     }
 
     private static void logSoftmaxRow(float[] x, int xi, float[] out, int oi, int C) {
@@ -126,9 +166,29 @@ public final class VectorKernels implements Kernels {
     @Override
     public void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int C, float eps) {
         if (C <= 0) return;
-        Parallel.forRange(rows, rowGrain(C), (r0, r1) -> {
+        try (LayerNorm t = LayerNorm.LOCAL.acquire()) {
+            t.set(x, w, b, out, mean, rstd, C, eps);
+            Parallel.forRange(rows, rowGrain(C), t);
+        }
+    }
+
+    /** layerNormForward's body: rows [r0, r1). */
+    private static final class LayerNorm extends Task {
+        static final Task.Local<LayerNorm> LOCAL = new Task.Local<>(LayerNorm::new);
+        float[] x, w, b, out, mean, rstd;
+        int C;
+        float eps;
+
+        void set(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int C, float eps) {
+            this.x = x; this.w = w; this.b = b; this.out = out; this.mean = mean; this.rstd = rstd; this.C = C; this.eps = eps;
+        }
+
+        @Override
+        public void run(int r0, int r1) {
             for (int r = r0; r < r1; r++) layerNormRow(x, w, b, out, mean, rstd, r, C, eps);
-        });
+        }
+
+        @Override void clear() { x = w = b = out = mean = rstd = null; }
     }
 
     private static void layerNormRow(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int r, int C, float eps) {
@@ -177,11 +237,35 @@ public final class VectorKernels implements Kernels {
         }
         // dx is independent per row; dw/db sum over rows, so they are split by columns instead: each column
         // sums its rows in row order, giving the same bits as the one-pass path whatever the thread count.
-        Parallel.forRange(rows, grain, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) layerNormBackwardRow(dout, x, w, mean, rstd, dx, r, C);
-        });
-        int units = (C + L - 1) / L;
-        Parallel.forRange(units, (u0, u1) -> layerNormParamGrads(dout, x, mean, rstd, dw, db, 0, rows, u0 * L, Math.min(C, u1 * L), C));
+        try (LayerNormBackward t = LayerNormBackward.LOCAL.acquire()) {
+            t.set(dout, x, w, mean, rstd, dx, dw, db, rows, C);
+            Parallel.forRange(rows, grain, t);
+            t.columns = true;
+            Parallel.forRange((C + L - 1) / L, t);
+        }
+    }
+
+    /** layerNormBackward's parallel bodies: dx for rows [r0, r1), then dw and db for vector-sized column units. */
+    private static final class LayerNormBackward extends Task {
+        static final Task.Local<LayerNormBackward> LOCAL = new Task.Local<>(LayerNormBackward::new);
+        float[] dout, x, w, mean, rstd, dx, dw, db;
+        int rows, C;
+        /** false: the body computes dx by rows; true: dw and db by column units. */
+        boolean columns;
+
+        void set(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx, float[] dw, float[] db,
+                 int rows, int C) {
+            this.dout = dout; this.x = x; this.w = w; this.mean = mean; this.rstd = rstd;
+            this.dx = dx; this.dw = dw; this.db = db; this.rows = rows; this.C = C; this.columns = false;
+        }
+
+        @Override
+        public void run(int s, int e) {
+            if (columns) layerNormParamGrads(dout, x, mean, rstd, dw, db, 0, rows, s * L, Math.min(C, e * L), C);
+            else for (int r = s; r < e; r++) layerNormBackwardRow(dout, x, w, mean, rstd, dx, r, C);
+        }
+
+        @Override void clear() { dout = x = w = mean = rstd = dx = dw = db = null; }
     }
 
     private static void layerNormBackwardRow(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx, int r, int C) {
@@ -291,25 +375,38 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void tanhForward(float[] x, float[] out, int n) {
-        forBlocks(n, (i0, i1) -> {
-            int i = i0, vend = i0 + S.loopBound(i1 - i0);
-            for (; i < vend; i += L) tanh(FloatVector.fromArray(S, x, i)).intoArray(out, i);
-            for (; i < i1; i++) out[i] = tanh(x[i]);
-        });
+        try (Tanh t = Tanh.LOCAL.acquire()) {
+            t.set(x, null, out);
+            forBlocks(n, t);
+        }
+    }
+
+    private static void tanhRange(float[] x, float[] out, int i0, int i1) {
+        int i = i0, vend = i0 + S.loopBound(i1 - i0);
+        for (; i < vend; i += L) tanh(FloatVector.fromArray(S, x, i)).intoArray(out, i);
+        for (; i < i1; i++) out[i] = tanh(x[i]);
     }
 
     @Override
     public void sigmoidForward(float[] x, float[] out, int n) {
-        forBlocks(n, (i0, i1) -> {
-            int i = i0, vend = i0 + S.loopBound(i1 - i0);
-            for (; i < vend; i += L) tanh(FloatVector.fromArray(S, x, i).mul(0.5f)).mul(0.5f).add(0.5f).intoArray(out, i);
-            for (; i < i1; i++) out[i] = tanh(x[i] * 0.5f) * 0.5f + 0.5f;
-        });
+        try (Sigmoid t = Sigmoid.LOCAL.acquire()) {
+            t.set(x, null, out);
+            forBlocks(n, t);
+        }
+    }
+
+    private static void sigmoidRange(float[] x, float[] out, int i0, int i1) {
+        int i = i0, vend = i0 + S.loopBound(i1 - i0);
+        for (; i < vend; i += L) tanh(FloatVector.fromArray(S, x, i).mul(0.5f)).mul(0.5f).add(0.5f).intoArray(out, i);
+        for (; i < i1; i++) out[i] = tanh(x[i] * 0.5f) * 0.5f + 0.5f;
     }
 
     @Override
     public void geluForward(float[] x, float[] out, int n) {
-        forBlocks(n, (i0, i1) -> geluForwardRange(x, out, i0, i1));
+        try (Gelu t = Gelu.LOCAL.acquire()) {
+            t.set(x, null, out);
+            forBlocks(n, t);
+        }
     }
 
     private static void geluForwardRange(float[] x, float[] out, int i0, int i1) {
@@ -328,7 +425,10 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void geluBackward(float[] x, float[] dout, float[] dx, int n) {
-        forBlocks(n, (i0, i1) -> geluBackwardRange(x, dout, dx, i0, i1));
+        try (GeluBackward t = GeluBackward.LOCAL.acquire()) {
+            t.set(x, dout, dx);
+            forBlocks(n, t);
+        }
     }
 
     private static void geluBackwardRange(float[] x, float[] dout, float[] dx, int i0, int i1) {
@@ -352,11 +452,56 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Runs body over [0,n) in BLOCK-aligned pieces, split over the pool when n is large. */
-    private static void forBlocks(int n, Parallel.RangeBody body) {
+    private static void forBlocks(int n, Blocks body) {
         if (n <= 0) return;
-        if (n < PARALLEL_ELEMS) { body.run(0, n); return; }
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        Parallel.forRange(blocks, (b0, b1) -> body.run(b0 * BLOCK, Math.min(n, b1 * BLOCK)));
+        if (n < PARALLEL_ELEMS) { body.range(0, n); return; }
+        body.n = n;
+        Parallel.forRange((n + BLOCK - 1) / BLOCK, body);
+    }
+
+    /** An elementwise body over element ranges; Parallel hands it ranges of blocks, [b0*BLOCK, min(n, b1*BLOCK)). */
+    private abstract static class Blocks extends Task {
+        int n;
+
+        abstract void range(int i0, int i1);
+
+        @Override
+        public final void run(int b0, int b1) { range(b0 * BLOCK, Math.min(n, b1 * BLOCK)); }
+    }
+
+    /**
+     * An elementwise op of up to two inputs (x, and dout for a backward) into out. One subclass per op, so each
+     * op's loop is compiled on its own as its lambda was.
+     */
+    private abstract static class Elementwise extends Blocks {
+        float[] x, dout, out;
+
+        final void set(float[] x, float[] dout, float[] out) {
+            this.x = x; this.dout = dout; this.out = out;
+        }
+
+        @Override void clear() { x = dout = out = null; }
+    }
+
+    private static final class Tanh extends Elementwise {
+        static final Task.Local<Tanh> LOCAL = new Task.Local<>(Tanh::new);
+        @Override void range(int i0, int i1) { tanhRange(x, out, i0, i1); }
+    }
+
+    private static final class Sigmoid extends Elementwise {
+        static final Task.Local<Sigmoid> LOCAL = new Task.Local<>(Sigmoid::new);
+        @Override void range(int i0, int i1) { sigmoidRange(x, out, i0, i1); }
+    }
+
+    private static final class Gelu extends Elementwise {
+        static final Task.Local<Gelu> LOCAL = new Task.Local<>(Gelu::new);
+        @Override void range(int i0, int i1) { geluForwardRange(x, out, i0, i1); }
+    }
+
+    /** dx (in out) += dout * gelu'(x). */
+    private static final class GeluBackward extends Elementwise {
+        static final Task.Local<GeluBackward> LOCAL = new Task.Local<>(GeluBackward::new);
+        @Override void range(int i0, int i1) { geluBackwardRange(x, dout, out, i0, i1); }
     }
 
     // ---- BLAS-1 ----
@@ -403,7 +548,26 @@ public final class VectorKernels implements Kernels {
     @Override
     public void adamw(float[] p, float[] g, float[] m, float[] v, int off, int n,
                       float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
-        forBlocks(n, (i0, i1) -> adamwRange(p, g, m, v, off + i0, off + i1, lr, beta1, beta2, eps, weightDecay, bc1, bc2));
+        try (AdamW t = AdamW.LOCAL.acquire()) {
+            t.p = p; t.g = g; t.m = m; t.v = v; t.off = off;
+            t.lr = lr; t.beta1 = beta1; t.beta2 = beta2; t.eps = eps; t.weightDecay = weightDecay; t.bc1 = bc1; t.bc2 = bc2;
+            forBlocks(n, t);
+        }
+    }
+
+    /** adamw's body: elements [off+i0, off+i1). */
+    private static final class AdamW extends Blocks {
+        static final Task.Local<AdamW> LOCAL = new Task.Local<>(AdamW::new);
+        float[] p, g, m, v;
+        int off;
+        float lr, beta1, beta2, eps, weightDecay, bc1, bc2;
+
+        @Override
+        void range(int i0, int i1) {
+            adamwRange(p, g, m, v, off + i0, off + i1, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        }
+
+        @Override void clear() { p = g = m = v = null; }
     }
 
     private static void adamwRange(float[] p, float[] g, float[] m, float[] v, int i0, int i1,
