@@ -228,7 +228,7 @@ public abstract class AttentionKernels {
         boolean direct = hs == hsP; // whole vectors per head: y rows are written by the GEMM itself
         float[] Pd = seeds != null ? w.pd : P;
         int pdBase = seeds != null ? 0 : pBase;
-        Rng rng = seeds != null ? new Rng(seeds[bh]) : null;
+        Rng rng = seeds != null ? w.rng.reseed(seeds[bh]) : null;
         float keep = 1f / (1f - p);
         for (int i0 = 0; i0 < T; i0 += MR) {
             int i1 = Math.min(T, i0 + MR), rows = i1 - i0;
@@ -282,7 +282,7 @@ public abstract class AttentionKernels {
             M = w.m;
             Pd = w.pd;
             pdBase = 0;
-            Rng rng = new Rng(seeds[bh]);
+            Rng rng = w.rng.reseed(seeds[bh]);
             float keep = 1f / (1f - p);
             for (int i = 0; i < T; i++) {
                 int o = i * Tp;
@@ -405,6 +405,8 @@ public abstract class AttentionKernels {
         private static final ThreadLocal<Work> CURRENT = ThreadLocal.withInitial(Work::new);
         /** o: a head's output (T, hsP); ap: a packed A block; bp1, bp2: packed B operands; s, pd, m, d: (T, Tp). */
         float[] o = new float[0], ap = o, bp1 = o, bp2 = o, s = o, pd = o, m = o, d = o, lanes = new float[64];
+        /** The dropout stream of the (b,h) pair at hand, reseeded per pair. */
+        final Rng rng = new Rng(0);
 
         static Work get(AttentionKernels a, int T, int hs) {
             Work w = CURRENT.get();

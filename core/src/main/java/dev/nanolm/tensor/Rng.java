@@ -7,12 +7,18 @@ public final class Rng {
     private double spareGaussian;
     private boolean hasSpare;
 
-    public Rng(long seed) {
+    public Rng(long seed) { reseed(seed); }
+
+    /** Starts over as new Rng(seed) would (a loop that needs many seeded streams keeps one Rng, no garbage). */
+    public Rng reseed(long seed) {
         long x = seed;
         s0 = splitMix(x += 0x9E3779B97F4A7C15L);
         s1 = splitMix(x += 0x9E3779B97F4A7C15L);
         s2 = splitMix(x += 0x9E3779B97F4A7C15L);
         s3 = splitMix(x + 0x9E3779B97F4A7C15L);
+        spareGaussian = 0;
+        hasSpare = false;
+        return this;
     }
 
     private static long splitMix(long z) {
