@@ -210,6 +210,7 @@ public final class GptBench implements BenchCli.Bench {
         double[] ms = new double[iters], losses = new double[warmup + iters];
         double first = Double.NaN, last;
         long allocStart = 0;
+        long[] threads = stepThreads();
         int[] X = new int[B * T], Y = new int[B * T]; // refilled in place, as Trainer does (a recorded step reads them)
         Replayer replayer = new Replayer(model.replayable());
         Supplier<Tensor> forward = () -> {
@@ -234,13 +235,14 @@ public final class GptBench implements BenchCli.Bench {
             if (step >= warmup) ms[step - warmup] = (System.nanoTime() - s0) / 1e6;
             if (step == 0) first = lossSum;
             losses[step] = lossSum;
-            if (step == warmup - 1 || warmup == 0 && step == 0) allocStart = allocatedBytes();
+            if (step == warmup - 1 || warmup == 0 && step == 0) allocStart = allocatedBytes(threads);
         }
+        long allocated = allocatedBytes(threads) - allocStart; // read before the summary below allocates
         double med = Stats.median(ms, ms.length);
         last = tailMean(Arrays.stream(losses).boxed().toList());
         int counted = warmup == 0 ? iters - 1 : iters;
-        if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.1f KB allocated on the Java heap per iteration after warm-up (all threads)%n",
-                (allocatedBytes() - allocStart) / 1e3 / counted);
+        if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.2f KB allocated on the Java heap per iteration after warm-up (the training thread and the kernel workers)%n",
+                allocated / 1e3 / counted);
         return row("train", "nanolm" + allocator(false), med, tokensPerIter() / (med / 1e3), first, last, before);
     }
 
@@ -375,11 +377,20 @@ public final class GptBench implements BenchCli.Bench {
         return new Row(task, side, ms, tokPerS, first, last, before, status("VmRSS"), status("VmHWM"));
     }
 
-    /** Bytes allocated so far by all live threads (HotSpot's per-thread counters). */
-    static long allocatedBytes() {
+    /** The threads that run training steps: this one and the kernel pool's workers (not the JVM's own, e.g. JFR's). */
+    static long[] stepThreads() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().getId();
+        return Arrays.stream(mx.getThreadInfo(mx.getAllThreadIds()))
+                .filter(t -> t != null && (t.getThreadId() == me || t.getThreadName().startsWith("nanolm-worker")))
+                .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
+    }
+
+    /** Bytes allocated so far by these threads (HotSpot's per-thread counters; the call itself allocates one long[]). */
+    static long allocatedBytes(long[] threads) {
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long sum = 0;
-        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (b > 0) sum += b;
+        for (long b : mx.getThreadAllocatedBytes(threads)) if (b > 0) sum += b;
         return sum;
     }
 
