@@ -3,6 +3,7 @@
 // A step can also be recorded for replay (each op's forward closure kept too): see Replay.
 package dev.nanolm.autograd;
 
+import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,16 @@ public final class Tape {
     private final ArrayList<Tensor> outputs = new ArrayList<>();
     private final ArrayList<Runnable> backwards = new ArrayList<>();
     private int noGradDepth;
-    /** While recording a step for replay: every op's forward closure, in order, and whether each recorded node has one. */
+    /**
+     * While recording a step for replay: every op's forward closure in order, whether each recorded node has one, and
+     * which of the arena's arrays each forward and each backward took (arena marks: [from, to) per closure), so that
+     * a replay zeroes them where the eager step did, just before their first use (zeroing all up front doubles the
+     * memory traffic of a step that does not fit in cache).
+     */
     private boolean recording, replayable;
     private final ArrayList<Runnable> forwards = new ArrayList<>();
+    private final ArrayList<int[]> forwardTakes = new ArrayList<>(), backwardTakes = new ArrayList<>();
+    private int recordStart, lastMark;
     private Tensor lastComputed;
 
     public static Tape current() { return CURRENT.get(); }
@@ -36,12 +44,17 @@ public final class Tape {
      * again on the next batch. Ops that call this can be replayed; a recorded node without it makes the step eager-only.
      */
     public static void compute(Tensor out, Runnable forward) {
-        forward.run();
         Tape t = current();
-        if (t.recording) {
-            t.forwards.add(forward);
-            t.lastComputed = out;
+        if (!t.recording) {
+            forward.run();
+            return;
         }
+        int from = t.lastMark;
+        forward.run();
+        t.lastMark = Arena.mark();
+        t.forwards.add(forward);
+        t.forwardTakes.add(new int[] {from, t.lastMark}); // this op's arrays: taken since the last op's forward
+        t.lastComputed = out;
     }
 
     /** Records out's backward; out.requiresGrad is set. backward reads out.grad() and accumulates (+=) into inputs' grads. */
@@ -58,10 +71,20 @@ public final class Tape {
         if (loss.numel() != 1) throw new IllegalArgumentException("backward() needs a scalar loss, got " + loss);
         Tape t = current();
         loss.grad()[0] += 1f;
+        if (t.recording) {
+            for (int i = 0; i < t.backwards.size(); i++) t.backwardTakes.add(null);
+            for (int i = t.backwards.size() - 1; i >= 0; i--) {
+                if (!t.outputs.get(i).hasGrad()) continue;
+                int from = Arena.mark();
+                t.backwards.get(i).run();
+                t.backwardTakes.set(i, new int[] {from, Arena.mark()}); // the gradients this backward allocated
+            }
+            return;
+        }
         for (int i = t.backwards.size() - 1; i >= 0; i--) {
             if (t.outputs.get(i).hasGrad()) t.backwards.get(i).run();
         }
-        if (!t.recording) t.clear();
+        t.clear();
     }
 
     /**
@@ -72,9 +95,12 @@ public final class Tape {
         Tape t = current();
         if (t.recording) throw new IllegalStateException("a step is already being recorded");
         if (!t.backwards.isEmpty()) throw new IllegalStateException("the tape holds " + t.backwards.size() + " ops of an unfinished step");
+        if (!Arena.active())
+            throw new IllegalStateException("record a step inside an arena step: a replay zeroes the arrays the arena zeroed for it");
         t.recording = true;
         t.replayable = true;
         t.lastComputed = null;
+        t.recordStart = t.lastMark = Arena.mark();
     }
 
     /**
@@ -85,11 +111,11 @@ public final class Tape {
     public static Replay finishRecording(Tensor loss, List<float[]> stepArrays) {
         Tape t = current();
         if (!t.recording) throw new IllegalStateException("no step is being recorded");
-        Replay r = t.replayable && !t.forwards.isEmpty() ? new Replay(loss, t.forwards, t.outputs, t.backwards, stepArrays) : null;
-        t.recording = false;
-        t.lastComputed = null;
-        t.forwards.clear();
-        t.clear();
+        boolean backwardRan = t.backwardTakes.size() == t.backwards.size();
+        Replay r = t.replayable && backwardRan && !t.forwards.isEmpty()
+                ? new Replay(loss, t.forwards, t.forwardTakes, t.outputs, t.backwards, t.backwardTakes, stepArrays, t.recordStart)
+                : null;
+        reset();
         return r;
     }
 
@@ -98,6 +124,8 @@ public final class Tape {
         Tape t = current();
         t.clear();
         t.forwards.clear();
+        t.forwardTakes.clear();
+        t.backwardTakes.clear();
         t.recording = false;
         t.lastComputed = null;
     }

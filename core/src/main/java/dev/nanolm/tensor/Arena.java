@@ -32,6 +32,12 @@ public final class Arena {
         return a == null ? new float[n] : a.take(n);
     }
 
+    /** How many arrays the step open on this thread has taken so far (-1 when none is open): marks for a recording. */
+    public static int mark() {
+        Arena a = ACTIVE.get();
+        return a == null ? -1 : a.next;
+    }
+
     /** True while a step is open on this thread (tensors made now are transient: they live for the step). */
     public static boolean active() { return ACTIVE.get() != null; }
 

@@ -107,10 +107,13 @@ class ReplayTest {
     }
 
     @Test
-    void recordingTwiceOrFinishingWithoutStartingIsAnError() {
-        Tape.startRecording();
-        assertThrows(IllegalStateException.class, Tape::startRecording);
-        Tape.reset();
+    void recordingTwiceOutsideAnArenaStepOrFinishingWithoutStartingIsAnError() {
+        assertThrows(IllegalStateException.class, Tape::startRecording, "a replay zeroes the arena's arrays: needs a step");
+        try (var s = new Arena().step()) {
+            Tape.startRecording();
+            assertThrows(IllegalStateException.class, Tape::startRecording);
+            Tape.reset();
+        }
         assertThrows(IllegalStateException.class, () -> Tape.finishRecording(Tensor.scalar(0f), List.of()));
     }
 }
