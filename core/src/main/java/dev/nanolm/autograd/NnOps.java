@@ -118,7 +118,7 @@ final class NnOps {
         Tensor out = Tensor.zeros(x.shape);
         float[] mean = Arena.floats(rows), rstd = Arena.floats(rows);
         Tape.compute(out, () -> {
-            if (w == null) Arrays.fill(W, 1f); // no scale: ones (refilled, as a replay zeroes the step's arrays first)
+            if (w == null) Arrays.fill(W, 1f); // no scale: ones (filled here: a replay zeroes this op's arrays before it runs)
             k.layerNormForward(x.data, W, b != null ? b.data : null, out.data, mean, rstd, rows, C, eps);
         });
         if (Tape.needsGrad(x, w, b)) {
