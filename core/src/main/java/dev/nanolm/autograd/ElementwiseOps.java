@@ -202,7 +202,8 @@ final class ElementwiseOps {
     static Tensor tanh(Tensor a) {
         Tensor out = Tensor.zeros(a.shape);
         float[] Y = out.data;
-        Ops.kernels().tanhForward(a.data, Y, Y.length);
+        Kernels k = Ops.kernels();
+        Tape.compute(out, () -> k.tanhForward(a.data, Y, Y.length));
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * (1f - Y[i] * Y[i]);

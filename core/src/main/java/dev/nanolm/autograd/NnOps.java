@@ -156,40 +156,49 @@ final class NnOps {
         float[] mean = Arena.floats(C), rstd = Arena.floats(C);
         boolean batchStats = training || runningMean == null || runningVar == null;
         int N = unbiased && R > 1 ? R - 1 : R; // the batch variance's divisor
-        if (batchStats) {
-            if (training && R < 2)
-                throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input shape " + OpUtil.s(x));
-            double[] s = new double[C], ss = new double[C];
-            for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) s[c] += X[r * C + c];
-            for (int c = 0; c < C; c++) mean[c] = (float) (s[c] / R);
-            for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) { double d = X[r * C + c] - mean[c]; ss[c] += d * d; }
-            for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(ss[c] / N + eps));
-            if (training && runningMean != null) {
-                float[] rm = runningMean.data;
-                for (int c = 0; c < C; c++) rm[c] = (1f - momentum) * rm[c] + momentum * mean[c];
-            }
-            if (training && runningVar != null) {
-                float[] rv = runningVar.data;
-                for (int c = 0; c < C; c++) rv[c] = (1f - momentum) * rv[c] + momentum * (float) (ss[c] / (R - 1));
-            }
-        } else {
-            // copies: a later training step may update the running stats before this backward runs
-            System.arraycopy(runningMean.data, 0, mean, 0, C);
-            for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + eps));
-        }
+        if (batchStats && training && R < 2)
+            throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input shape " + OpUtil.s(x));
+        double[] s = batchStats ? new double[C] : null, ss = batchStats ? new double[C] : null;
         Tensor out = Tensor.zeros(x.shape);
         float[] Y = out.data, G = gamma != null ? gamma.data : null, B = beta != null ? beta.data : null;
-        for (int r = 0; r < R; r++)
-            for (int c = 0; c < C; c++) {
-                int i = r * C + c;
-                float v = (X[i] - mean[c]) * rstd[c];
-                if (G != null) v *= G[c];
-                if (B != null) v += B[c];
-                Y[i] = v;
+        Tape.compute(out, () -> { // the running stats too: a replayed training step updates them as this one does
+            if (batchStats) {
+                Arrays.fill(s, 0);
+                Arrays.fill(ss, 0);
+                for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) s[c] += X[r * C + c];
+                for (int c = 0; c < C; c++) mean[c] = (float) (s[c] / R);
+                for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) { double d = X[r * C + c] - mean[c]; ss[c] += d * d; }
+                for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(ss[c] / N + eps));
+                if (training && runningMean != null) {
+                    float[] rm = runningMean.data;
+                    for (int c = 0; c < C; c++) rm[c] = (1f - momentum) * rm[c] + momentum * mean[c];
+                }
+                if (training && runningVar != null) {
+                    float[] rv = runningVar.data;
+                    for (int c = 0; c < C; c++) rv[c] = (1f - momentum) * rv[c] + momentum * (float) (ss[c] / (R - 1));
+                }
+            } else {
+                // copies: a later training step may update the running stats before this backward runs
+                System.arraycopy(runningMean.data, 0, mean, 0, C);
+                for (int c = 0; c < C; c++) rstd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + eps));
             }
-        if (Tape.needsGrad(x, gamma, beta)) Tape.record(out, () -> {
+            for (int r = 0; r < R; r++)
+                for (int c = 0; c < C; c++) {
+                    int i = r * C + c;
+                    float v = (X[i] - mean[c]) * rstd[c];
+                    if (G != null) v *= G[c];
+                    if (B != null) v += B[c];
+                    Y[i] = v;
+                }
+        });
+        if (!Tape.needsGrad(x, gamma, beta)) return out;
+        // per-channel sums and factors of the backward, made here once: a replayed step allocates nothing
+        double[] sumDy = new double[C], sumDyXhat = new double[C];
+        float[] a = new float[C], mDy = new float[C], mDyX = new float[C];
+        Tape.record(out, () -> {
             float[] g = out.grad();
-            double[] sumDy = new double[C], sumDyXhat = new double[C];
+            Arrays.fill(sumDy, 0);
+            Arrays.fill(sumDyXhat, 0);
             for (int r = 0; r < R; r++)
                 for (int c = 0; c < C; c++) {
                     int i = r * C + c;
@@ -210,7 +219,6 @@ final class NnOps {
             if (batchStats) {
                 // Through the batch statistics: dx = gamma*rstd * (dy - sum(dy)/R - xhat*sum(dy*xhat)/N) per channel,
                 // N the variance's divisor (R, or R-1 when unbiased)
-                float[] a = Arena.floats(C), mDy = Arena.floats(C), mDyX = Arena.floats(C);
                 for (int c = 0; c < C; c++) {
                     a[c] = (G != null ? G[c] : 1f) * rstd[c];
                     mDy[c] = (float) (sumDy[c] / R);

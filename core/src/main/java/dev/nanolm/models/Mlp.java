@@ -43,4 +43,6 @@ public final class Mlp extends WindowModel {
         Tensor h = tanh.forward(hidden.forward(Ops.view(emb, B, T * E))); // (B, H)
         return out.forward(h);                          // (B, V)
     }
+
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }

@@ -35,4 +35,6 @@ public final class MlpBn extends WindowModel {
         Tensor emb = C.forward(X, B, T);                          // (B,T,E)
         return layers.forward(Ops.view(emb, B, T * E));           // (B,V)
     }
+
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }

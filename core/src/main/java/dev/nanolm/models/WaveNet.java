@@ -46,4 +46,6 @@ public final class WaveNet extends WindowModel {
         Tensor x = C.forward(X, B, config.blockSize()); // (B,T,E)
         return Ops.view(layers.forward(x), B, config.vocabSize()); // (B,1,V) after the last fusion -> (B,V)
     }
+
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }

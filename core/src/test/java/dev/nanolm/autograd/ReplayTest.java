@@ -9,12 +9,17 @@ import dev.nanolm.models.Gpt;
 import dev.nanolm.models.GptConfig;
 import dev.nanolm.models.GptLecture;
 import dev.nanolm.models.LanguageModel;
+import dev.nanolm.models.Mlp;
+import dev.nanolm.models.MlpBn;
+import dev.nanolm.models.ModelConfig;
+import dev.nanolm.models.WaveNet;
 import dev.nanolm.nn.Parameter;
 import dev.nanolm.optim.AdamW;
 import dev.nanolm.optim.GradClip;
 import dev.nanolm.tensor.Arena;
 import dev.nanolm.tensor.Rng;
 import dev.nanolm.tensor.Tensor;
+import dev.nanolm.testing.TestTensors;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,11 @@ class ReplayTest {
 
     /** Losses of every micro-step, then all parameters, after n steps; replay: record the first micro-step, replay the rest. */
     static float[][] train(Function<Rng, LanguageModel> make, int n, boolean replay, boolean ignoreSome) {
+        return train(make, n, replay, ignoreSome, BLOCK, BLOCK);
+    }
+
+    /** ... for a model reading T tokens per row and predicting ty of them (T for a GPT, 1 for a window model). */
+    static float[][] train(Function<Rng, LanguageModel> make, int n, boolean replay, boolean ignoreSome, int T, int ty) {
         Rng rng = new Rng(11);
         LanguageModel m = make.apply(rng);
         m.train(true);
@@ -32,7 +42,7 @@ class ReplayTest {
         AdamW opt = new AdamW(ps, 1e-2f, 0.9f, 0.99f, 1e-8f, 0.1f);
         Arena arena = new Arena();
         Rng data = new Rng(7);
-        int[] X = new int[B * BLOCK], Y = new int[B * BLOCK]; // refilled in place, as the trainer does
+        int[] X = new int[B * T], Y = new int[B * ty]; // refilled in place, as the trainer does
         float[] losses = new float[n * ACCUM];
         Replay r = null;
         int recorded = 0;
@@ -40,17 +50,18 @@ class ReplayTest {
             try (var s = r == null ? arena.step() : null) {
                 opt.zeroGrad();
                 for (int micro = 0; micro < ACCUM; micro++) {
-                    for (int i = 0; i < X.length; i++) {
-                        X[i] = data.nextInt(V);
+                    for (int i = 0; i < X.length; i++) X[i] = data.nextInt(V);
+                    for (int i = 0; i < Y.length; i++) { // learnable: the id after the last one read
+                        int last = ty == T ? X[i] : X[(i + 1) * T - 1];
                         // makemore's padding: a varying number of targets ignored (-1)
-                        Y[i] = ignoreSome && data.nextInt(4) == 0 ? -1 : (X[i] + 1) % V; // learnable: the next id
+                        Y[i] = ignoreSome && data.nextInt(4) == 0 ? -1 : (last + 1) % V;
                     }
                     Tensor loss;
                     if (r != null) loss = r.run();
                     else {
                         boolean record = replay && micro == 0;
                         if (record) Tape.startRecording();
-                        loss = Ops.mulScalar(Ops.crossEntropy(m.logits(X, B, BLOCK), Y), 1f / ACCUM);
+                        loss = Ops.mulScalar(Ops.crossEntropy(m.logits(X, B, T), Y), 1f / ACCUM);
                         Tape.backward(loss);
                         if (record) {
                             r = Tape.finishRecording(loss, arena.stepArrays());
@@ -67,7 +78,8 @@ class ReplayTest {
         }
         if (replay) assertEquals(2, recorded);
         assertEquals(0, Tape.size(), "nothing left on the tape");
-        return new float[][] {losses, dev.nanolm.testing.TestTensors.flatValues(ps)};
+        // and BatchNorm's running statistics, which the forward updates
+        return new float[][] {losses, TestTensors.flatValues(ps), TestTensors.flat(m.buffers().values())};
     }
 
     @Test
@@ -87,6 +99,23 @@ class ReplayTest {
                 // the batches differ from micro-step to micro-step, so equal losses would mean a stale replay
                 assertNotEquals(eager[0][2], eager[0][3]);
             }
+        }
+    }
+
+    @Test
+    void replayedWindowModelStepsAreTheEagerStepsBitForBit() {
+        int T = 8; // WaveNet fuses pairs: a power of two
+        List<Function<Rng, LanguageModel>> models = List.of(
+                rng -> new Mlp(new ModelConfig("mlp", V, T, 4, 24, "kaiming"), rng),
+                rng -> new MlpBn(new ModelConfig("mlp-bn", V, T, 4, 24, "kaiming", 0.01f, true), rng), // running stats too
+                rng -> new WaveNet(new ModelConfig("wavenet", V, T, 4, 24, "kaiming", 0.01f, false), rng));
+        for (Function<Rng, LanguageModel> make : models) {
+            float[][] eager = train(make, 10, false, false, T, 1), replayed = train(make, 10, true, false, T, 1);
+            assertArrayEquals(eager[0], replayed[0], "losses");
+            assertArrayEquals(eager[1], replayed[1], "parameters after 10 steps");
+            assertArrayEquals(eager[2], replayed[2], "running statistics after 10 steps");
+            assertNotEquals(eager[0][2], eager[0][3]);
+            assertTrue(eager[0][18] + eager[0][19] < eager[0][0] + eager[0][1], "the loss should fall: " + java.util.Arrays.toString(eager[0]));
         }
     }
 

@@ -53,11 +53,16 @@ public final class TestTensors {
 
     /** Every parameter's values, one after another in the list's order (to compare whole models bit for bit). */
     public static float[] flatValues(java.util.List<dev.nanolm.nn.Parameter> ps) {
-        int total = ps.stream().mapToInt(p -> p.value().numel()).sum(), off = 0;
-        float[] all = new float[total];
-        for (dev.nanolm.nn.Parameter p : ps) {
-            System.arraycopy(p.value().data, 0, all, off, p.value().numel());
-            off += p.value().numel();
+        return flat(ps.stream().map(dev.nanolm.nn.Parameter::value).toList());
+    }
+
+    /** The tensors' values, one after another. */
+    public static float[] flat(java.util.Collection<Tensor> ts) {
+        float[] all = new float[ts.stream().mapToInt(Tensor::numel).sum()];
+        int off = 0;
+        for (Tensor t : ts) {
+            System.arraycopy(t.data, 0, all, off, t.numel());
+            off += t.numel();
         }
         return all;
     }
