@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class VectorKernels implements Kernels {
-    /** The one species of all kernels: the machine's preferred width (256-bit AVX2 here, 8 floats); never hard-coded. */
+    /** The one species of all kernels: the machine's preferred width (512 bits, 16 floats, on our AVX-512 machine; 256 on AVX2); never hard-coded. */
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** Elements of row-wise or elementwise work below which one thread does it all (a wake-up costs ~10 us). */
