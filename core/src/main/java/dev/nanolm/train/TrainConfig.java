@@ -6,7 +6,7 @@ import dev.nanolm.config.Settings;
 
 public record TrainConfig(int batchSize, int gradAccum, int maxIters, double maxTimeS, int evalInterval, int evalIters, int logInterval,
                           int evalSamples, long seed, long splitSeed, int threads, boolean alwaysSaveCheckpoint,
-                          boolean evalOnly, int skipNonfinite) {
+                          boolean evalOnly, int skipNonfinite, boolean replay) {
     public TrainConfig {
         if (batchSize < 0) throw new ConfigException("--batch-size must be >= 0 (0 = whole split), got " + batchSize, "use --batch-size 32");
         if (gradAccum <= 0) throw new ConfigException("--grad-accum must be positive, got " + gradAccum, "use --grad-accum 1");
@@ -29,7 +29,7 @@ public record TrainConfig(int batchSize, int gradAccum, int maxIters, double max
         return new TrainConfig(s.integer("batch-size"), s.integer("grad-accum"), s.integer("max-iters"), s.seconds("max-time"), s.integer("eval-interval"),
                 s.integer("eval-iters"), s.integer("log-interval"), s.integer("eval-samples"), s.longValue("seed"),
                 s.longValue("split-seed"), s.integer("threads"), s.bool("always-save-checkpoint"), s.bool("eval-only"),
-                s.integer("skip-nonfinite"));
+                s.integer("skip-nonfinite"), s.bool("replay"));
     }
 
     public int threadsOrCores() { return threads > 0 ? threads : Runtime.getRuntime().availableProcessors(); }

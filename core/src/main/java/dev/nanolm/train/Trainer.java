@@ -150,7 +150,7 @@ public final class Trainer {
             boolean timeUp = outOfTime(st);
             // A model whose step is the same graph every time is recorded once and then replayed on each new batch:
             // no model code, no new Tensors or closures per step (diagnostics hook the model code, so they run eagerly).
-            Replayer replayer = new Replayer(model.replayable() && diag == null);
+            Replayer replayer = new Replayer(tc.replay() && model.replayable() && diag == null);
             Supplier<Tensor> forward = () -> {
                 Tensor loss = Ops.crossEntropy(model.logits(X, B, T), Y);
                 if (oc.l2() > 0) loss = Ops.add(loss, l2Penalty(params, oc.l2()));

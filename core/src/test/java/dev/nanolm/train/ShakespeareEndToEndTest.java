@@ -68,6 +68,20 @@ class ShakespeareEndToEndTest {
     }
 
     @Test
+    void replayedStepsLogWhatEagerStepsLog(@TempDir Path tmp) throws Exception {
+        // dropout (fresh masks per replay), two micro-batches per step, evaluations that drop and re-record the step
+        Path replayed = tmp.resolve("replayed"), eager = tmp.resolve("eager");
+        String[] common = {"--dropout", "0.1", "--grad-accum", "2", "--eval-interval", "30", "--log-interval", "1", "--max-iters", "70"};
+        assertEquals(0, cli(new StringWriter(), concat(train("--out", replayed.toString()), common)));
+        assertEquals(0, cli(new StringWriter(), concat(train("--out", eager.toString(), "--replay", "false"), common)));
+        List<String> a = NamesEndToEndTest.strip(Files.readAllLines(replayed.resolve("metrics.jsonl")));
+        List<String> b = NamesEndToEndTest.strip(Files.readAllLines(eager.resolve("metrics.jsonl")));
+        assertEquals(b, a);
+        assertTrue(a.size() > 70, "a line per step and per evaluation: " + a.size());
+        assertEquals(summary(eager).get("final_val_loss"), summary(replayed).get("final_val_loss"));
+    }
+
+    @Test
     void resumeWithDropoutContinuesExactly(@TempDir Path tmp) throws Exception {
         Path whole = tmp.resolve("whole"), part = tmp.resolve("part");
         String[] common = {"--dropout", "0.1", "--eval-interval", "40", "--threads", "2"};
