@@ -214,7 +214,8 @@ final class ElementwiseOps {
     static Tensor sigmoid(Tensor a) {
         Tensor out = Tensor.zeros(a.shape);
         float[] Y = out.data;
-        Ops.kernels().sigmoidForward(a.data, Y, Y.length);
+        Kernels k = Ops.kernels();
+        Tape.compute(out, () -> k.sigmoidForward(a.data, Y, Y.length));
         if (Tape.needsGrad(a)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = a.grad();
             for (int i = 0; i < g.length; i++) dX[i] += g[i] * Y[i] * (1f - Y[i]);

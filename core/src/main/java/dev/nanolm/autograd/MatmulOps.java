@@ -28,7 +28,7 @@ final class MatmulOps {
             if (a.dim(-1) != K) throw OpUtil.mismatch("matmul", a, b, "do not fit (a's last dim must equal b's first)");
             int M = OpUtil.prod(a.shape, 0, a.rank() - 1);
             Tensor out = Tensor.zeros(OpUtil.prefixPlus(a.shape, a.rank() - 1, N));
-            k.matmulNN(a.data, 0, b.data, 0, out.data, 0, M, N, K, false);
+            Tape.compute(out, () -> k.matmulNN(a.data, 0, b.data, 0, out.data, 0, M, N, K, false));
             if (Tape.needsGrad(a, b)) Tape.record(out, () -> {
                 float[] dC = out.grad();
                 if (a.requiresGrad) k.matmulNT(dC, 0, b.data, 0, a.grad(), 0, M, K, N, true); // dA += dC B^T
@@ -40,7 +40,7 @@ final class MatmulOps {
         int M = a.dim(-2), K = a.dim(-1), N = b.dim(-1);
         if (b.dim(-2) != K) throw OpUtil.mismatch("matmul", a, b, "do not fit (a's last dim must equal b's second last)");
         Tensor out = Tensor.zeros(OpUtil.withDim(a.shape, a.rank() - 1, N));
-        for (int i = 0; i < batch; i++) k.matmulNN(a.data, i * M * K, b.data, i * K * N, out.data, i * M * N, M, N, K, false);
+        Tape.compute(out, () -> { for (int i = 0; i < batch; i++) k.matmulNN(a.data, i * M * K, b.data, i * K * N, out.data, i * M * N, M, N, K, false); });
         if (Tape.needsGrad(a, b)) Tape.record(out, () -> {
             float[] dC = out.grad();
             for (int i = 0; i < batch; i++) {
@@ -62,7 +62,7 @@ final class MatmulOps {
             if (a.dim(-1) != K) throw OpUtil.mismatch("matmulNT", a, b, "do not fit (last dims must be equal)");
             int M = OpUtil.prod(a.shape, 0, a.rank() - 1);
             Tensor out = Tensor.zeros(OpUtil.prefixPlus(a.shape, a.rank() - 1, N));
-            k.matmulNT(a.data, 0, b.data, 0, out.data, 0, M, N, K, false);
+            Tape.compute(out, () -> k.matmulNT(a.data, 0, b.data, 0, out.data, 0, M, N, K, false));
             if (Tape.needsGrad(a, b)) Tape.record(out, () -> {
                 float[] dC = out.grad();
                 if (a.requiresGrad) k.matmulNN(dC, 0, b.data, 0, a.grad(), 0, M, K, N, true); // dA += dC B
@@ -74,7 +74,7 @@ final class MatmulOps {
         int M = a.dim(-2), K = a.dim(-1), N = b.dim(-2);
         if (b.dim(-1) != K) throw OpUtil.mismatch("matmulNT", a, b, "do not fit (last dims must be equal)");
         Tensor out = Tensor.zeros(OpUtil.withDim(a.shape, a.rank() - 1, N));
-        for (int i = 0; i < batch; i++) k.matmulNT(a.data, i * M * K, b.data, i * N * K, out.data, i * M * N, M, N, K, false);
+        Tape.compute(out, () -> { for (int i = 0; i < batch; i++) k.matmulNT(a.data, i * M * K, b.data, i * N * K, out.data, i * M * N, M, N, K, false); });
         if (Tape.needsGrad(a, b)) Tape.record(out, () -> {
             float[] dC = out.grad();
             for (int i = 0; i < batch; i++) {
@@ -95,7 +95,7 @@ final class MatmulOps {
         int K = a.dim(-2), M = a.dim(-1), N = b.dim(-1);
         if (b.dim(-2) != K) throw OpUtil.mismatch("matmulTN", a, b, "do not fit (second last dims must be equal)");
         Tensor out = Tensor.zeros(OpUtil.withDim(OpUtil.withDim(a.shape, a.rank() - 2, M), a.rank() - 1, N));
-        for (int i = 0; i < batch; i++) k.matmulTN(a.data, i * K * M, b.data, i * K * N, out.data, i * M * N, M, N, K, false);
+        Tape.compute(out, () -> { for (int i = 0; i < batch; i++) k.matmulTN(a.data, i * K * M, b.data, i * K * N, out.data, i * M * N, M, N, K, false); });
         if (Tape.needsGrad(a, b)) Tape.record(out, () -> {
             float[] dC = out.grad();
             for (int i = 0; i < batch; i++) {

@@ -26,7 +26,7 @@ final class ShapeOps {
         // a is (outer, D0, mid, D1, inner); out is (outer, D1, mid, D0, inner).
         int outer = OpUtil.prod(a.shape, 0, p), D0 = a.shape[p], mid = OpUtil.prod(a.shape, p + 1, q),
             D1 = a.shape[q], inner = OpUtil.prod(a.shape, q + 1, a.rank());
-        permute(a.data, out.data, outer, D0, mid, D1, inner, false);
+        Tape.compute(out, () -> permute(a.data, out.data, outer, D0, mid, D1, inner, false));
         if (Tape.needsGrad(a)) Tape.record(out, () -> permute(out.grad(), a.grad(), outer, D1, mid, D0, inner, true));
         return out;
     }
@@ -105,7 +105,7 @@ final class ShapeOps {
         for (int p = 0; p < sizes.length; p++) {
             int chunk = sizes[p] * inner, st = start;
             Tensor out = Tensor.zeros(OpUtil.withDim(a.shape, d, sizes[p]));
-            for (int o = 0; o < outer; o++) System.arraycopy(a.data, o * rowIn + st, out.data, o * chunk, chunk);
+            Tape.compute(out, () -> { for (int o = 0; o < outer; o++) System.arraycopy(a.data, o * rowIn + st, out.data, o * chunk, chunk); });
             if (grad) Tape.record(out, () -> {
                 float[] g = out.grad(), dA = a.grad();
                 for (int o = 0; o < outer; o++) {

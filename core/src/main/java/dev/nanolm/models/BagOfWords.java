@@ -47,4 +47,6 @@ public final class BagOfWords extends SeqModel {
         for (int s = 0; s < T; s++) System.arraycopy(meanT.data, s * N, m.data, s * T, T);
         return m;
     }
+
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }

@@ -53,4 +53,7 @@ public final class RecurrentLm extends SeqModel {
         return new GruDecoder(config.vocabSize(), config.nEmbd(), config.nHidden(), config.nLayer(), config.blockSize(),
                 stateDict());
     }
+
+    /** The GRU's fused layer (Ops.gruLayer) keeps no forward closure: only the rnn and lstm cells replay. */
+    @Override public boolean replayable() { return !(rnn instanceof Gru); }
 }

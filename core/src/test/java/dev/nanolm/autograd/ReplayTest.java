@@ -5,6 +5,7 @@ package dev.nanolm.autograd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.nanolm.models.BagOfWords;
 import dev.nanolm.models.Gpt;
 import dev.nanolm.models.GptConfig;
 import dev.nanolm.models.GptLecture;
@@ -12,6 +13,8 @@ import dev.nanolm.models.LanguageModel;
 import dev.nanolm.models.Mlp;
 import dev.nanolm.models.MlpBn;
 import dev.nanolm.models.ModelConfig;
+import dev.nanolm.models.RecurrentLm;
+import dev.nanolm.models.SeqConfig;
 import dev.nanolm.models.WaveNet;
 import dev.nanolm.nn.Parameter;
 import dev.nanolm.optim.AdamW;
@@ -117,6 +120,22 @@ class ReplayTest {
             assertNotEquals(eager[0][2], eager[0][3]);
             assertTrue(eager[0][18] + eager[0][19] < eager[0][0] + eager[0][1], "the loss should fall: " + java.util.Arrays.toString(eager[0]));
         }
+    }
+
+    @Test
+    void replayedSequenceModelStepsAreTheEagerStepsBitForBit() {
+        // makemore.py's rnn and lstm (per-step cells, a learned start state, two layers with dropout between) and bow
+        List<Function<Rng, LanguageModel>> models = List.of(
+                rng -> new RecurrentLm(new SeqConfig("rnn", V, BLOCK, 6, 10, 2, 0.1f), rng),
+                rng -> new RecurrentLm(new SeqConfig("lstm", V, BLOCK, 6, 10, 2, 0.1f), rng),
+                rng -> new BagOfWords(new SeqConfig("bow", V, BLOCK, 8, 12, 1, 0f), rng));
+        for (Function<Rng, LanguageModel> make : models) {
+            float[][] eager = train(make, 10, false, true), replayed = train(make, 10, true, true);
+            assertArrayEquals(eager[0], replayed[0], "losses");
+            assertArrayEquals(eager[1], replayed[1], "parameters after 10 steps");
+            assertNotEquals(eager[0][2], eager[0][3]);
+        }
+        assertFalse(new RecurrentLm(new SeqConfig("gru", V, BLOCK, 6, 10, 1, 0f), new Rng(1)).replayable(), "the fused GRU layer");
     }
 
     @Test
