@@ -29,41 +29,52 @@ final class GruLayerOps {
             throw new ShapeException("gruLayer: needs one length per row (" + B + "), got " + lengths.length);
         Kernels k = Ops.kernels();
         float[] X = xg.data, W = wHh.data;
-        PackedB wT = k.packB(W, 0, G, H, true); // packed once, not at every step (the same bits as matmulNT)
         // Hs (T+1, B, H): state before step s (in step order) at s; contiguous per step for the GEMMs and for dW_hh
         float[] Hs = Arena.floats((T + 1) * B * H), P = Arena.floats(T * B * G);
         float[][] RZ = new float[T][], N = new float[T][];
-        if (h0 != null) System.arraycopy(h0.data, 0, Hs, 0, B * H);
+        for (int s = 0; s < T; s++) { RZ[s] = Arena.floats(B * 2 * H); N[s] = Arena.floats(B * H); }
+        boolean grad = Tape.needsGrad(xg, wHh, bHh, h0);
+        // the backward's buffers, taken here (not in the backward) so that a replayed step takes nothing:
+        // dh, the gradient of the state after the step being undone; DP (T,B,3H), the gradients of each step's hp
+        float[] dh = grad ? Arena.floats(B * H) : null, DP = grad ? Arena.floats(T * B * G) : null;
+        // W_hh packed once per forward (and once per backward, the other way round), kept for a replay to repack
+        PackedB[] packed = new PackedB[2];
         Tensor out = Tensor.zeros(B, T, H);
-        for (int s = 0; s < T; s++) {
-            int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
-            k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
-            if (bHh != null)
-                for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
-            float[] rz = RZ[s] = Arena.floats(B * 2 * H), n = N[s] = Arena.floats(B * H);
-            for (int b = 0; b < B; b++) { // rz = xg_rz + hp_rz (rz starts zeroed: 0 + x + p, exactly x + p)
-                k.axpy(1f, X, (b * T + t) * G, rz, b * 2 * H, 2 * H);
-                k.axpy(1f, P, ps + b * G, rz, b * 2 * H, 2 * H);
-            }
-            k.sigmoidForward(rz, rz, rz.length);
-            for (int b = 0; b < B; b++) // n_pre = xg_n + r * hp_n
-                k.addProduct(X, (b * T + t) * G + 2 * H, rz, b * 2 * H, P, ps + b * G + 2 * H, n, b * H, H);
-            k.tanhForward(n, n, n.length);
-            for (int b = 0; b < B; b++) {
-                int o = (b * T + t) * H, next = hs + B * H + b * H;
-                if (lengths != null && t >= lengths[b]) System.arraycopy(Hs, hs + b * H, Hs, next, H); // padding: hold
-                else for (int j = 0; j < H; j++) {
-                    float z = rz[b * 2 * H + H + j], nv = n[b * H + j];
-                    Hs[next + j] = nv + z * (Hs[hs + b * H + j] - nv);
+        Tape.compute(out, () -> {
+            if (packed[0] == null) packed[0] = k.packB(W, 0, G, H, true);
+            else k.repackB(packed[0]); // W_hh changed since the recorded step
+            PackedB wT = packed[0];
+            if (h0 != null) System.arraycopy(h0.data, 0, Hs, 0, B * H);
+            for (int s = 0; s < T; s++) {
+                int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
+                k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
+                if (bHh != null)
+                    for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
+                float[] rz = RZ[s], n = N[s];
+                for (int b = 0; b < B; b++) { // rz = xg_rz + hp_rz (rz starts zeroed: 0 + x + p, exactly x + p)
+                    k.axpy(1f, X, (b * T + t) * G, rz, b * 2 * H, 2 * H);
+                    k.axpy(1f, P, ps + b * G, rz, b * 2 * H, 2 * H);
                 }
-                System.arraycopy(Hs, next, out.data, o, H);
+                k.sigmoidForward(rz, rz, rz.length);
+                for (int b = 0; b < B; b++) // n_pre = xg_n + r * hp_n
+                    k.addProduct(X, (b * T + t) * G + 2 * H, rz, b * 2 * H, P, ps + b * G + 2 * H, n, b * H, H);
+                k.tanhForward(n, n, n.length);
+                for (int b = 0; b < B; b++) {
+                    int o = (b * T + t) * H, next = hs + B * H + b * H;
+                    if (lengths != null && t >= lengths[b]) System.arraycopy(Hs, hs + b * H, Hs, next, H); // padding: hold
+                    else for (int j = 0; j < H; j++) {
+                        float z = rz[b * 2 * H + H + j], nv = n[b * H + j];
+                        Hs[next + j] = nv + z * (Hs[hs + b * H + j] - nv);
+                    }
+                    System.arraycopy(Hs, next, out.data, o, H);
+                }
             }
-        }
-        if (Tape.needsGrad(xg, wHh, bHh, h0)) Tape.record(out, () -> {
+        });
+        if (grad) Tape.record(out, () -> {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
-            // dh: gradient of the state after the step being undone; DP (T,B,3H): gradients of each step's hp
-            float[] dh = Arena.floats(B * H), DP = Arena.floats(T * B * G);
-            PackedB w = k.packB(W, 0, H, G, false);
+            if (packed[1] == null) packed[1] = k.packB(W, 0, H, G, false);
+            else k.repackB(packed[1]);
+            PackedB w = packed[1];
             for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
             for (int s = T - 1; s >= 0; s--) {
                 int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;

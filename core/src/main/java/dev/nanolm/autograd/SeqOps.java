@@ -77,7 +77,7 @@ final class SeqOps {
         check("lastStep", x, lengths);
         int B = x.dim(0), T = x.dim(1), H = x.dim(2);
         Tensor out = Tensor.zeros(B, H);
-        for (int b = 0; b < B; b++) System.arraycopy(x.data, (b * T + lengths[b] - 1) * H, out.data, b * H, H);
+        Tape.compute(out, () -> { for (int b = 0; b < B; b++) System.arraycopy(x.data, (b * T + lengths[b] - 1) * H, out.data, b * H, H); });
         if (Tape.needsGrad(x)) Tape.record(out, () -> {
             float[] g = out.grad(), dX = x.grad();
             for (int b = 0; b < B; b++) {

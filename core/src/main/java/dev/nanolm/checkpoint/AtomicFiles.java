@@ -28,7 +28,10 @@ public final class AtomicFiles {
     /** A simulated disk failure (tests): called before bytes reach the temp file; throwing fails the write. */
     @FunctionalInterface
     public interface Fault {
-        /** target: the file being replaced; total: its bytes written so far plus the ones about to be written. */
+        /**
+         * target: the file being replaced; total: its bytes written so far plus the ones about to be written. Each write
+         * starts with a check of total 0 (a fault can count writes by it: sizes alone do not tell one file from the next).
+         */
         void check(Path target, long total) throws IOException;
     }
 
@@ -57,10 +60,12 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + abs.getFileName() + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp");
         boolean done = false;
         try {
+            Fault f = fault;
+            if (f != null) f.check(abs, 0);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // The body must not close the channel before force(), so it gets a stream whose close() only flushes.
                 OutputStream raw = Channels.newOutputStream(ch);
-                try (OutputStream out = new NonClosingBufferedStream(raw, abs, fault)) {
+                try (OutputStream out = new NonClosingBufferedStream(raw, abs, f)) {
                     body.write(out);
                     out.flush();
                 }

@@ -54,7 +54,7 @@ public final class Keys {
         k("eval-interval", "10000", "steps between evaluations (and checkpoints)");
         k("eval-iters", "0", "batches per split in an evaluation (0 = the whole split)");
         k("log-interval", "1000", "steps between log lines");
-        k("replay", "true", "record a training step once and replay it on each new batch (models whose step is the same graph every time: gpt, gpt-lecture*, transformer, mlp, mlp-bn, wavenet, rnn, lstm, bow): the same arithmetic bit for bit, no allocation per step; false runs the model code every step");
+        k("replay", "true", "record a training step once and replay it on each new batch (models whose step is the same graph every time: gpt, gpt-lecture*, transformer, mlp, mlp-bn, wavenet, rnn, gru, lstm, bow, gru-lm): the same arithmetic bit for bit, no allocation per step; false runs the model code every step");
         k("skip-nonfinite", "0", "steps with a NaN or infinite loss or gradient to skip (no update) before training stops with an error");
         k("always-save-checkpoint", "true", "write checkpoints/last.safetensors at every evaluation (false: only when the val loss improves, as nanoGPT's always_save_checkpoint = False)");
         k("eval-only", "false", "evaluate once (train and val, of a new model or, with --resume, of the last checkpoint) and exit without training");

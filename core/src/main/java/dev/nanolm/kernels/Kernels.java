@@ -23,6 +23,9 @@ public interface Kernels {
         return new PackedB(b, bOff, N, K, transposed, null);
     }
 
+    /** Packs p's b again into p (b's values changed, its shape did not): what packB would give, without new arrays. */
+    default void repackB(PackedB p) {}
+
     /** c[M,N] = (accumulate ? c : 0) + a (M,K) * op(B) for B from packB; the same bits as matmulNN / matmulNT. */
     default void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
         if (b.transposed()) matmulNT(a, aOff, b.b(), b.bOff(), c, cOff, M, b.N(), b.K(), accumulate);

@@ -138,18 +138,27 @@ final class Sgemm {
      * for many products with it (a recurrent weight at every step). The products then give the same bits as gemm.
      */
     static float[] pack(int layout, float[] b, int bOff, int N, int K) {
+        return pack(layout, b, bOff, N, K, new float[(N + NR - 1) / NR * K * NR]);
+    }
+
+    /** pack into bp (of pack's size), e.g. again after b changed (a recurrent weight after an update): no garbage. */
+    static float[] pack(int layout, float[] b, int bOff, int N, int K, float[] bp) {
         if (layout == TN) throw new IllegalArgumentException("pack: B of the TN layout is packed like NN's; pass NN");
-        Job j = new Job();
+        if (bp.length != (long) (N + NR - 1) / NR * K * NR)
+            throw new IllegalArgumentException("pack: " + bp.length + " floats do not fit N=" + N + " K=" + K);
+        Job j = PACK_JOBS.get(); // its own per-thread job: a gemm's job may be in use on this thread
         j.layout = layout; j.b = b; j.bOff = bOff; j.N = N; j.K = K;
         j.panels = (N + NR - 1) / NR;
         j.nkb = Math.max(1, (K + KC - 1) / KC);
-        float[] bp = new float[j.panels * K * NR];
         for (int kb = 0; kb < j.nkb; kb++) {
             int k0 = j.k0(kb), kc = j.k0(kb + 1) - k0;
             for (int p = 0; p < j.panels; p++) packB(j, k0, kc, p, bp, k0 * j.panels * NR + p * kc * NR);
         }
+        j.b = null;
         return bp;
     }
+
+    private static final ThreadLocal<Job> PACK_JOBS = ThreadLocal.withInitial(Job::new);
 
     /** gemm with op(B) from pack(layout, b, bOff, N, K) (b kept for the small cases that do not use panels). */
     static void gemm(int layout, float[] a, int aOff, float[] b, int bOff, float[] packed, float[] c, int cOff,

@@ -41,6 +41,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void repackB(PackedB p) {
+        Sgemm.pack(p.transposed() ? Sgemm.NT : Sgemm.NN, p.b(), p.bOff(), p.N(), p.K(), p.panels());
+    }
+
+    @Override
     public void matmulPacked(float[] a, int aOff, PackedB b, float[] c, int cOff, int M, boolean accumulate) {
         Sgemm.gemm(b.transposed() ? Sgemm.NT : Sgemm.NN, a, aOff, b.b(), b.bOff(), b.panels(), c, cOff, M, b.N(), b.K(), accumulate);
     }

@@ -54,6 +54,5 @@ public final class RecurrentLm extends SeqModel {
                 stateDict());
     }
 
-    /** The GRU's fused layer (Ops.gruLayer) keeps no forward closure: only the rnn and lstm cells replay. */
-    @Override public boolean replayable() { return !(rnn instanceof Gru); }
+    @Override public boolean replayable() { return true; } // its ops all keep their forward (Tape.compute)
 }
