@@ -11,6 +11,31 @@ public final class VectorKernels implements Kernels {
     /** The one species of all kernels: the machine's preferred width (512 bits, 16 floats, on our AVX-512 machine; 256 on AVX2); never hard-coded. */
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+
+    static { recordVectorProfiles(); }
+
+    /**
+     * With C2 alone (bin/nanolm runs -XX:-TieredCompilation), a JDK vector method such as FloatVector.intoArray or fma
+     * reaches the species' implementation through an abstract call, which C2 inlines, and so turns into vector
+     * instructions, only from a type profile that the interpreter records. When one of our kernels is compiled before
+     * those JDK methods ran a few thousand times in the interpreter (small makemore steps), there is no profile and
+     * C2 boxes every vector of the kernel: ~18 KB per names-mlp step, a GC every second or two. Running each method
+     * here, once per JVM (~0.13 s), records the profiles; nothing it computes is used.
+     */
+    private static void recordVectorProfiles() {
+        float[] a = new float[4 * L], b = new float[4 * L];
+        for (int i = 0; i < a.length; i++) { a[i] = i * 0.25f - 1f; b[i] = 1f - i * 0.125f; }
+        FloatVector acc = FloatVector.zero(S);
+        for (int it = 0; it < 6000; it++) { // more calls than the interpreter's profiling threshold (33% of 10,000)
+            int o = (it & 3) * L;
+            FloatVector x = FloatVector.fromArray(S, a, o), y = FloatVector.fromArray(S, b, o);
+            acc = x.fma(y, acc).add(x).sub(y).mul(x).max(y).min(x.neg()).div(y.add(3f)).mul(0.5f).add(1f).sub(0.25f);
+            acc.intoArray(b, o);
+            acc.lanewise(VectorOperators.MAX, x).intoArray(a, o);
+            if (acc.reduceLanes(VectorOperators.ADD) > 1e30f || acc.reduceLanes(VectorOperators.MAX) > 1e30f) acc = FloatVector.zero(S);
+            acc = FloatVector.broadcast(S, 0.5f).mul(acc);
+        }
+    }
     /** Elements of row-wise or elementwise work below which one thread does it all (a wake-up costs ~10 us). */
     static final int PARALLEL_ELEMS = 1 << 15;
     /** Elementwise ops are split in blocks of this many elements (a multiple of any vector width). */
