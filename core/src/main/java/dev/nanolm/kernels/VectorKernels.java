@@ -137,10 +137,7 @@ public final class VectorKernels implements Kernels {
         float max = Float.NEGATIVE_INFINITY;
         if (bound > 0) {
             FloatVector vm = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            // lanewise(MAX) here, not vm.max(v): max's own call of lanewise inside the JDK may have no type profile
-            // (with C2 only, a JDK method that ran few times in the interpreter), and then C2 cannot intrinsify it and
-            // boxes every vector (18 KB per makemore MLP step); this call site has ours
-            for (; j < bound; j += L) vm = vm.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + j));
+            for (; j < bound; j += L) vm = vm.max(FloatVector.fromArray(S, x, xi + j));
             max = vm.reduceLanes(VectorOperators.MAX);
         }
         for (; j < C; j++) max = Math.max(max, x[xi + j]);
