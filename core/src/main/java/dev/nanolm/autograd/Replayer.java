@@ -28,15 +28,17 @@ public final class Replayer {
             return l;
         }
         Tape.startRecording();
+        Tensor l;
         try {
-            Tensor l = loss.get();
+            l = loss.get();
             Tape.backward(l);
-            replay = Tape.finishRecording(l, arena.stepArrays());
-            allowed = replay != null; // an op on the way cannot replay: stay eager from now on
-            return l;
-        } finally {
-            if (replay == null) Tape.reset(); // (a failed step leaves no half recording behind)
+        } catch (RuntimeException | Error e) {
+            Tape.reset(); // a failed step leaves no half recording behind
+            throw e;
         }
+        replay = Tape.finishRecording(l, arena.stepArrays());
+        allowed = replay != null; // an op on the way cannot replay: stay eager from now on
+        return l;
     }
 
     /** Forgets the recording (and so its arrays), e.g. when the arena lets go of its own; the next run records again. */
