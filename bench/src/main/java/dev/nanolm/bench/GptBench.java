@@ -239,7 +239,7 @@ public final class GptBench implements BenchCli.Bench {
         }
         long allocated = allocatedBytes(threads) - allocStart; // read before the summary below allocates
         double med = Stats.median(ms, ms.length);
-        last = tailMean(Arrays.stream(losses).boxed().toList());
+        last = tailMean(losses);
         int counted = warmup == 0 ? iters - 1 : iters;
         if (counted > 0) System.out.printf(Locale.ROOT, "  train, nanolm: %.2f KB allocated on the Java heap per iteration after warm-up (the training thread and the kernel workers)%n",
                 allocated / 1e3 / counted);
@@ -251,7 +251,7 @@ public final class GptBench implements BenchCli.Bench {
         long before = startMeasure();
         Work w = work();
         int B = tc.batchSize(), T = cfg.blockSize(), accum = tc.gradAccum();
-        List<Double> ms = new ArrayList<>(), losses = new ArrayList<>();
+        double[] ms = new double[iters], losses = new double[warmup + iters];
         double first = Double.NaN, last;
         try (NDManager m = Torch.manager()) {
             TorchGpt t = new TorchGpt(m, w.model(), cfg);
@@ -278,12 +278,12 @@ public final class GptBench implements BenchCli.Bench {
                 }
                 if (oc.gradClip() > 0) t.clipGradNorm(oc.gradClip());
                 opt.step();
-                if (step >= warmup) ms.add((System.nanoTime() - s0) / 1e6);
+                if (step >= warmup) ms[step - warmup] = (System.nanoTime() - s0) / 1e6;
                 if (step == 0) first = lossSum;
-                losses.add((double) lossSum);
+                losses[step] = lossSum;
             }
         }
-        double med = Stats.median(ms);
+        double med = Stats.median(ms, ms.length);
         last = tailMean(losses);
         return row("train", "libtorch" + allocator(true), med, tokensPerIter() / (med / 1e3), first, last, before);
     }
@@ -291,9 +291,8 @@ public final class GptBench implements BenchCli.Bench {
     /** Mean training loss of the last (up to) TAIL steps: with many iterations, a smoothed end point of the two curves. */
     static final int TAIL = 100;
 
-    private static double tailMean(List<Double> losses) {
-        List<Double> tail = losses.subList(Math.max(0, losses.size() - TAIL), losses.size());
-        return tail.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    private static double tailMean(double[] losses) {
+        return Arrays.stream(losses, Math.max(0, losses.length - TAIL), losses.length).average().orElse(Double.NaN);
     }
 
     private int[] prompt() {
