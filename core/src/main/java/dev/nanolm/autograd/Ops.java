@@ -198,4 +198,12 @@ public final class Ops {
     public static Tensor gruLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, int[] lengths, boolean reverse) {
         return GruLayerOps.gruLayer(xg, wHh, bHh, h0, lengths, reverse);
     }
+
+    /**
+     * An LSTM layer's whole recurrence in one op: xg (B,T,4H) = x W_ih^T + b_ih (gates i, f, g, o), wHh (4H,H), bHh
+     * (4H) or null, h0 and c0 (B,H) or null (zeros) -> {states (B,T,H), final cell state (B,H)}; reverse and lengths as gruLayer.
+     */
+    public static Tensor[] lstmLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, Tensor c0, int[] lengths, boolean reverse) {
+        return LstmLayerOps.lstmLayer(xg, wHh, bHh, h0, c0, lengths, reverse);
+    }
 }

@@ -84,6 +84,32 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One row of an LSTM step's backward (gate order i, f, g, o), units [0,H): from dh and dc, the gradients of h' and
+     * c' at offset o, writes the pre-activation gradients into dp[po, po+4H), sets dc to the gradient of c (dc * f)
+     * and dh to 0 (h reaches h' only through the gates). sig holds [i | f | o] gate-major (BH apart) at o, g = gt[o+j],
+     * tanh(c') = tc[o+j], c = cs[cOff+o+j].
+     */
+    default void lstmGateGrads(float[] dh, float[] dc, int o, float[] sig, int BH, float[] gt, float[] tc,
+                               float[] cs, int cOff, float[] dp, int po, int H) {
+        lstmGateGradsScalar(dh, dc, o, sig, BH, gt, tc, cs, cOff, dp, po, H, 0);
+    }
+
+    /** lstmGateGrads' reference loop over units [from, H): the scalar kernel, and the vector kernel's tail. */
+    static void lstmGateGradsScalar(float[] dh, float[] dc, int o, float[] sig, int BH, float[] gt, float[] tc,
+                                    float[] cs, int cOff, float[] dp, int po, int H, int from) {
+        for (int j = from; j < H; j++) {
+            float i = sig[o + j], f = sig[BH + o + j], og = sig[2 * BH + o + j], g = gt[o + j], tcv = tc[o + j];
+            float gy = dh[o + j], dcv = dc[o + j] + gy * og * (1 - tcv * tcv);
+            dp[po + j] = dcv * g * i * (1 - i);
+            dp[po + H + j] = dcv * cs[cOff + o + j] * f * (1 - f);
+            dp[po + 2 * H + j] = dcv * i * (1 - g * g);
+            dp[po + 3 * H + j] = gy * tcv * og * (1 - og);
+            dc[o + j] = dcv * f;
+            dh[o + j] = 0f;
+        }
+    }
+
     /** out[i] = a[i] + b[i] * c[i], i in [0,n), rounded after the product and after the sum (no fma). */
     default void addProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i] * c[cOff + i];

@@ -564,6 +564,27 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void lstmGateGrads(float[] dh, float[] dc, int o, float[] sig, int BH, float[] gt, float[] tc,
+                              float[] cs, int cOff, float[] dp, int po, int H) {
+        // the scalar default's operations in its order, no fma: the same bits
+        int j = 0, vend = S.loopBound(H);
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        for (; j < vend; j += L) {
+            FloatVector i = FloatVector.fromArray(S, sig, o + j), f = FloatVector.fromArray(S, sig, BH + o + j);
+            FloatVector og = FloatVector.fromArray(S, sig, 2 * BH + o + j), g = FloatVector.fromArray(S, gt, o + j);
+            FloatVector tcv = FloatVector.fromArray(S, tc, o + j), gy = FloatVector.fromArray(S, dh, o + j);
+            FloatVector dcv = FloatVector.fromArray(S, dc, o + j).add(gy.mul(og).mul(one.sub(tcv.mul(tcv))));
+            dcv.mul(g).mul(i).mul(one.sub(i)).intoArray(dp, po + j);
+            dcv.mul(FloatVector.fromArray(S, cs, cOff + o + j)).mul(f).mul(one.sub(f)).intoArray(dp, po + H + j);
+            dcv.mul(i).mul(one.sub(g.mul(g))).intoArray(dp, po + 2 * H + j);
+            gy.mul(tcv).mul(og).mul(one.sub(og)).intoArray(dp, po + 3 * H + j);
+            dcv.mul(f).intoArray(dc, o + j);
+            zero.intoArray(dh, o + j);
+        }
+        Kernels.lstmGateGradsScalar(dh, dc, o, sig, BH, gt, tc, cs, cOff, dp, po, H, j);
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         Sgemm.axpy(alpha, x, xOff, y, yOff, n);
     }

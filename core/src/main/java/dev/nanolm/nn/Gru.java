@@ -20,8 +20,8 @@ public final class Gru extends Recurrent {
     }
 
     @Override
-    Tensor layer(Tensor xg, Tensor h0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) {
+    Tensor[] layer(Tensor xg, Tensor h0, Tensor c0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) {
         // the whole recurrence as one op (Ops.gruLayer): one dW_hh product over all steps, no per-step tape nodes
-        return Ops.gruLayer(xg, wHh, bHh, h0, lengths, reverse);
+        return new Tensor[] {Ops.gruLayer(xg, wHh, bHh, h0, lengths, reverse), null};
     }
 }

@@ -20,4 +20,10 @@ public final class Lstm extends Recurrent {
         Tensor c2 = Ops.add(Ops.mul(inF[1], c), Ops.mul(inF[0], g));
         return new Tensor[] {Ops.mul(o, Ops.tanh(c2)), c2};
     }
+
+    @Override
+    Tensor[] layer(Tensor xg, Tensor h0, Tensor c0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) {
+        // the whole recurrence as one op (Ops.lstmLayer), as the GRU's; step() stays its per-step definition
+        return Ops.lstmLayer(xg, wHh, bHh, h0, c0, lengths, reverse);
+    }
 }

@@ -75,10 +75,10 @@ public abstract class Recurrent extends Module {
     abstract Tensor[] step(Tensor xg, Tensor h, Tensor c, Tensor wHh, Tensor bHh);
 
     /**
-     * All T steps of one layer and direction at once, or null to run step() per step: xg (B,T,gates*H), h0 (B,H) or
-     * null, lengths as in forward; returns the outputs (B,T,H). Cells without a cell state may fuse the recurrence.
+     * All T steps of one layer and direction at once, or null to run step() per step: xg (B,T,gates*H), h0 and c0
+     * (B,H) or null, lengths as in forward; returns {outputs (B,T,H), final cell state (B,H), or null without one}.
      */
-    Tensor layer(Tensor xg, Tensor h0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) { return null; }
+    Tensor[] layer(Tensor xg, Tensor h0, Tensor c0, Tensor wHh, Tensor bHh, int[] lengths, boolean reverse) { return null; }
 
     /** Zero initial state, no dropout rng (fine when dropout == 0, numLayers == 1 or in eval mode). */
     public Output forward(Tensor x) { return forward(x, null, null, null); }
@@ -126,12 +126,14 @@ public abstract class Recurrent extends Module {
                 int k = l * dirs + d;
                 // input projections of all T steps in one matmul; the loop then only does h W_hh^T and the gates
                 Tensor xg = Ops.linear(in, wIh[k], bIh[k]);
-                Tensor fused = layer(xg, hInit == null ? null : Ops.view(hInit[k], B, H), wHh[k], bHh[k], lengths, d == 1);
+                Tensor[] fused = layer(xg, hInit == null ? null : Ops.view(hInit[k], B, H),
+                        cInit == null ? null : Ops.view(cInit[k], B, H), wHh[k], bHh[k], lengths, d == 1);
                 if (fused != null) { // the final state is the output at the last step taken (padding holds it)
-                    outs[d] = fused;
+                    outs[d] = fused[0];
                     int[] last = new int[B];
                     Arrays.fill(last, d == 0 ? T : 1);
-                    hLast[k] = Ops.view(Ops.lastStep(fused, last), 1, B, H);
+                    hLast[k] = Ops.view(Ops.lastStep(fused[0], last), 1, B, H);
+                    if (hasCell) cLast[k] = Ops.view(fused[1], 1, B, H);
                     continue;
                 }
                 Tensor[] xs = Ops.split(xg, 1, ones(T));

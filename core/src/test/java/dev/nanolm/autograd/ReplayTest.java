@@ -25,9 +25,13 @@ import dev.nanolm.tensor.Tensor;
 import dev.nanolm.testing.TestTensors;
 import java.util.List;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ReplayTest {
+    /** Recording needs an empty tape; tests that ran before on this thread may have left forward-only ops on it. */
+    @BeforeEach
+    void emptyTape() { Tape.reset(); }
     static final int V = 13, BLOCK = 12, B = 3, ACCUM = 2;
 
     /** Losses of every micro-step, then all parameters, after n steps; replay: record the first micro-step, replay the rest. */

@@ -43,6 +43,31 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void lstmGateGradsGiveTheScalarBits() {
+        Rng rng = new Rng(22);
+        for (int H : LENGTHS) {
+            int B = 3, BH = B * H, o = H + 1; // row 1 of 3, offset by one so the loads are not aligned
+            float[] sig = uniform(rng, 3 * BH + 2, 0, 1), gt = uniform(rng, BH + 2, -1, 1), tc = uniform(rng, BH + 2, -1, 1);
+            float[] cs = uniform(rng, BH + 7, -2, 2), dh = uniform(rng, BH + 2, -2, 2), dc = uniform(rng, BH + 2, -2, 2);
+            float[] dhS = dh.clone(), dhV = dh.clone(), dcS = dc.clone(), dcV = dc.clone();
+            float[] pS = uniform(rng, 4 * H + 5, -1, 1), pV = pS.clone();
+            scalar.lstmGateGrads(dhS, dcS, o, sig, BH, gt, tc, cs, 5, pS, 5, H);
+            vector.lstmGateGrads(dhV, dcV, o, sig, BH, gt, tc, cs, 5, pV, 5, H);
+            assertArrayEquals(pS, pV, "gate gradients H=" + H);
+            assertArrayEquals(dcS, dcV, "cell path H=" + H);
+            assertArrayEquals(dhS, dhV, "hidden path H=" + H);
+            for (int j = 0; j < H; j++) assertEquals(0f, dhS[o + j], "dh is zeroed H=" + H);
+            // one unit by hand: i, f, o gates, g, tanh(c'), c
+            float i = sig[o], f = sig[BH + o], og = sig[2 * BH + o], g = gt[o], t = tc[o], c = cs[5 + o];
+            float dcv = dc[o] + dh[o] * og * (1 - t * t);
+            assertEquals(dcv * g * i * (1 - i), pS[5], 1e-6, "di H=" + H);
+            assertEquals(dcv * c * f * (1 - f), pS[5 + H], 1e-6, "df H=" + H);
+            assertEquals(dh[o] * t * og * (1 - og), pS[5 + 3 * H], 1e-6, "do H=" + H);
+            assertEquals(dcv * f, dcS[o], 1e-6, "dc H=" + H);
+        }
+    }
+
     // ---- softmax / logSoftmax ----
 
     @Test
