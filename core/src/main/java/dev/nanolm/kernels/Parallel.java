@@ -16,6 +16,16 @@ public final class Parallel {
         void run(int start, int end);
     }
 
+    /**
+     * How long a worker polls for its next chunk, and the caller for the workers' end, before parking (ns; system
+     * property nanolm.spinMicros, default 100; 0 always parks). Back-to-back products of a recurrence (a GEMM per
+     * time step, ~0.1 ms each) otherwise pay a park/unpark wake-up (tens of us) per hand-off: agnews-lstm 74 -> 63
+     * ms/batch. PERF-NOTES cliff 3 (spinning collapses on shared cores) is about unbounded spinning and a caller
+     * waiting for a descheduled worker; this poll is bounded and the caller still takes back chunks not started
+     * (with a busy loop on one core: 103 -> 110 ms/batch, no collapse).
+     */
+    static final long SPIN_NS = 1000L * Math.max(0, Integer.getInteger("nanolm.spinMicros", 100));
+
     private static volatile Pool pool = new Pool(initialThreads());
     /** The thread currently using the workers, or null. Non-reentrant on purpose: a nested call runs inline. */
     private static final AtomicReference<Thread> owner = new AtomicReference<>();
@@ -130,8 +140,13 @@ public final class Parallel {
                 }
                 pending.decrementAndGet();
             }
-            // Must wait even if a chunk failed: the workers still use body and the pool.
-            while (pending.get() != 0) LockSupport.park(this);
+            // Must wait even if a chunk failed: the workers still use body and the pool. Spin briefly first: a
+            // worker that started its chunk is about to finish it, and a park costs a wake-up (tens of us).
+            long spinEnd = System.nanoTime() + SPIN_NS;
+            while (pending.get() != 0) {
+                if (System.nanoTime() - spinEnd < 0) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
             Throwable err = null;
             for (int c = 0; c < t; c++) {
                 Throwable e = errors[c];
@@ -188,10 +203,16 @@ public final class Parallel {
 
         @Override
         public void run() {
+            long spinEnd = 0; // after a chunk, poll for the next one until then before parking (0: park)
             while (true) {
                 long t = ticket.get();
                 if ((t & 1) == 0) {
                     if (stopped) return;
+                    if (spinEnd != 0 && System.nanoTime() - spinEnd < 0) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    spinEnd = 0;
                     LockSupport.park(this);
                     continue;
                 }
@@ -203,6 +224,7 @@ public final class Parallel {
                 } catch (Throwable e) {
                     pool.errors[chunk] = e;
                 }
+                spinEnd = System.nanoTime() + SPIN_NS;
                 if (pool.pending.decrementAndGet() == 0) LockSupport.unpark(pool.caller);
             }
         }
