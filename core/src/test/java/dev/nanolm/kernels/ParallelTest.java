@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -146,6 +147,21 @@ class ParallelTest {
         for (Thread t : callers) assertFalse(t.isAlive(), "caller stuck");
         for (Throwable t : errors) assertNull(t);
         for (int i = 0; i < 2 * n; i++) assertEquals(reps, hits.get(i));
+    }
+
+    @Test
+    void idleWorkersStopPollingAndPark() throws Exception {
+        Parallel.setThreads(2);
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        for (int rep = 0; rep < 50; rep++) Parallel.forRange(2, (s, e) -> { // ~1 ms per chunk: long enough for a worker to take it
+            ran.add(Thread.currentThread());
+            for (long end = System.nanoTime() + 1_000_000; System.nanoTime() < end; ) Thread.onSpinWait();
+        });
+        ran.remove(Thread.currentThread());
+        assertFalse(ran.isEmpty(), "no chunk ran on a worker");
+        // the poll after a chunk is bounded (Parallel.SPIN_NS): a worker must be parked well after the last call
+        Thread.sleep(200 + Parallel.SPIN_NS / 1_000_000);
+        for (Thread w : ran) assertEquals(Thread.State.WAITING, w.getState(), w.getName() + " still running after 200 ms idle");
     }
 
     @Test
