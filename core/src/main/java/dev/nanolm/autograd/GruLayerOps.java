@@ -6,7 +6,6 @@ package dev.nanolm.autograd;
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.kernels.PackedB;
 import dev.nanolm.tensor.Arena;
-import dev.nanolm.tensor.ShapeException;
 import dev.nanolm.tensor.Tensor;
 
 final class GruLayerOps {
@@ -18,15 +17,8 @@ final class GruLayerOps {
      * (as Recurrent does for padding). Same equations and gate order (r, z, n) as CellOps.gruCell.
      */
     static Tensor gruLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, int[] lengths, boolean reverse) {
-        if (xg.rank() != 3 || wHh.rank() != 2 || wHh.dim(0) != 3 * wHh.dim(1) || xg.dim(2) != wHh.dim(0))
-            throw new ShapeException("gruLayer: needs xg (B,T,3H) and wHh (3H,H), got " + OpUtil.s(xg) + ", " + OpUtil.s(wHh));
+        RecurrentLayers.check("gruLayer", 3, xg, wHh, bHh, lengths, h0);
         int B = xg.dim(0), T = xg.dim(1), H = wHh.dim(1), G = 3 * H;
-        if (bHh != null && (bHh.rank() != 1 || bHh.dim(0) != G))
-            throw new ShapeException("gruLayer: bias_hh must be (" + G + "), got " + OpUtil.s(bHh));
-        if (h0 != null && (h0.rank() != 2 || h0.dim(0) != B || h0.dim(1) != H))
-            throw new ShapeException("gruLayer: h0 must be (" + B + ", " + H + "), got " + OpUtil.s(h0));
-        if (lengths != null && lengths.length != B)
-            throw new ShapeException("gruLayer: needs one length per row (" + B + "), got " + lengths.length);
         Kernels k = Ops.kernels();
         float[] X = xg.data, W = wHh.data;
         // Hs (T+1, B, H): state before step s (in step order) at s; contiguous per step for the GEMMs and for dW_hh
@@ -41,15 +33,11 @@ final class GruLayerOps {
         PackedB[] packed = new PackedB[2];
         Tensor out = Tensor.zeros(B, T, H);
         Tape.compute(out, () -> {
-            if (packed[0] == null) packed[0] = k.packB(W, 0, G, H, true);
-            else k.repackB(packed[0]); // W_hh changed since the recorded step
-            PackedB wT = packed[0];
+            PackedB wT = RecurrentLayers.packed(k, packed, 0, W, G, H);
             if (h0 != null) System.arraycopy(h0.data, 0, Hs, 0, B * H);
             for (int s = 0; s < T; s++) {
                 int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
-                k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
-                if (bHh != null)
-                    for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
+                RecurrentLayers.recurrentProduct(k, Hs, hs, wT, bHh, P, ps, B, G); // hp = h W_hh^T + b_hh
                 float[] rz = RZ[s], n = N[s];
                 for (int b = 0; b < B; b++) { // rz = xg_rz + hp_rz (rz starts zeroed: 0 + x + p, exactly x + p)
                     k.axpy(1f, X, (b * T + t) * G, rz, b * 2 * H, 2 * H);
@@ -72,9 +60,7 @@ final class GruLayerOps {
         });
         if (grad) Tape.record(out, () -> {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
-            if (packed[1] == null) packed[1] = k.packB(W, 0, H, G, false);
-            else k.repackB(packed[1]);
-            PackedB w = packed[1];
+            PackedB w = RecurrentLayers.packed(k, packed, 1, W, G, H);
             for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
             for (int s = T - 1; s >= 0; s--) {
                 int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
@@ -96,11 +82,7 @@ final class GruLayerOps {
             }
             if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, B * H);
             // the weight gradients of all steps at once: dW_hh += DP^T Hs[0..T), db_hh += column sums of DP
-            if (wHh.requiresGrad) k.matmulTN(DP, 0, Hs, 0, wHh.grad(), 0, G, H, T * B, true);
-            if (bHh != null && bHh.requiresGrad) {
-                float[] dB = bHh.grad();
-                for (int r = 0; r < T * B; r++) k.axpy(1f, DP, r * G, dB, 0, G);
-            }
+            RecurrentLayers.weightGrads(k, DP, Hs, wHh, bHh, T * B);
         });
         return out;
     }

@@ -6,7 +6,6 @@ package dev.nanolm.autograd;
 import dev.nanolm.kernels.Kernels;
 import dev.nanolm.kernels.PackedB;
 import dev.nanolm.tensor.Arena;
-import dev.nanolm.tensor.ShapeException;
 import dev.nanolm.tensor.Tensor;
 
 final class LstmLayerOps {
@@ -19,16 +18,8 @@ final class LstmLayerOps {
      * Same equations and rounding as Lstm.step's ops: c' = f*c + i*g, h' = o*tanh(c').
      */
     static Tensor[] lstmLayer(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, Tensor c0, int[] lengths, boolean reverse) {
-        if (xg.rank() != 3 || wHh.rank() != 2 || wHh.dim(0) != 4 * wHh.dim(1) || xg.dim(2) != wHh.dim(0))
-            throw new ShapeException("lstmLayer: needs xg (B,T,4H) and wHh (4H,H), got " + OpUtil.s(xg) + ", " + OpUtil.s(wHh));
+        RecurrentLayers.check("lstmLayer", 4, xg, wHh, bHh, lengths, h0, c0);
         int B = xg.dim(0), T = xg.dim(1), H = wHh.dim(1), G = 4 * H, BH = B * H;
-        if (bHh != null && (bHh.rank() != 1 || bHh.dim(0) != G))
-            throw new ShapeException("lstmLayer: bias_hh must be (" + G + "), got " + OpUtil.s(bHh));
-        for (Tensor s : new Tensor[] {h0, c0})
-            if (s != null && (s.rank() != 2 || s.dim(0) != B || s.dim(1) != H))
-                throw new ShapeException("lstmLayer: h0 and c0 must be (" + B + ", " + H + "), got " + OpUtil.s(s));
-        if (lengths != null && lengths.length != B)
-            throw new ShapeException("lstmLayer: needs one length per row (" + B + "), got " + lengths.length);
         Kernels k = Ops.kernels();
         float[] X = xg.data, W = wHh.data;
         // Hs, Cs (T+1, B, H): h and c before step s (in step order) at s, contiguous per step for the GEMMs and dW_hh
@@ -45,16 +36,12 @@ final class LstmLayerOps {
         PackedB[] packed = new PackedB[2]; // W_hh packed for the forward and for the backward, repacked on replay
         Tensor out = Tensor.zeros(B, T, H), cN = Tensor.zeros(B, H);
         Tape.compute(out, () -> {
-            if (packed[0] == null) packed[0] = k.packB(W, 0, G, H, true);
-            else k.repackB(packed[0]);
-            PackedB wT = packed[0];
+            PackedB wT = RecurrentLayers.packed(k, packed, 0, W, G, H);
             if (h0 != null) System.arraycopy(h0.data, 0, Hs, 0, BH);
             if (c0 != null) System.arraycopy(c0.data, 0, Cs, 0, BH);
             for (int s = 0; s < T; s++) {
                 int t = reverse ? T - 1 - s : s, hs = s * BH, ps = s * B * G;
-                k.matmulPacked(Hs, hs, wT, P, ps, B, false); // hp = h W_hh^T + b_hh
-                if (bHh != null)
-                    for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
+                RecurrentLayers.recurrentProduct(k, Hs, hs, wT, bHh, P, ps, B, G); // hp = h W_hh^T + b_hh
                 float[] sig = SIG[s], gt = GT[s], tc = TC[s];
                 for (int b = 0; b < B; b++) { // pre-activations x + hp, gathered gate-major
                     int xo = (b * T + t) * G, po = ps + b * G, o = b * H;
@@ -90,9 +77,7 @@ final class LstmLayerOps {
         });
         if (grad) Tape.record(out, () -> {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
-            if (packed[1] == null) packed[1] = k.packB(W, 0, H, G, false);
-            else k.repackB(packed[1]);
-            PackedB w = packed[1];
+            PackedB w = RecurrentLayers.packed(k, packed, 1, W, G, H);
             for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
             if (cN.hasGrad()) System.arraycopy(cN.grad(), 0, dc, 0, BH);
             else java.util.Arrays.fill(dc, 0f);
@@ -115,11 +100,7 @@ final class LstmLayerOps {
             if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, BH);
             if (c0 != null && c0.requiresGrad) k.axpy(1f, dc, 0, c0.grad(), 0, BH);
             // the weight gradients of all steps at once: dW_hh += DP^T Hs[0..T), db_hh += column sums of DP
-            if (wHh.requiresGrad) k.matmulTN(DP, 0, Hs, 0, wHh.grad(), 0, G, H, T * B, true);
-            if (bHh != null && bHh.requiresGrad) {
-                float[] dB = bHh.grad();
-                for (int r = 0; r < T * B; r++) k.axpy(1f, DP, r * G, dB, 0, G);
-            }
+            RecurrentLayers.weightGrads(k, DP, Hs, wHh, bHh, T * B);
         });
         // the final cell state: a second output of the same op. Its own node only makes sure the layer's backward
         // runs (giving out a gradient) when cN alone is used; the layer's backward reads cN's gradient as dc.
