@@ -57,7 +57,12 @@ public record LoadedData(LmData data, DatasetRef ref) {
                 throw new ConfigException("--tokenizer " + spec + " is for text data; line items (--data-format lines) are sequences of characters",
                         "use --tokenizer char, or --data-format text with a sequence model (gpt, transformer, rnn, gru, lstm, bow)");
             double[] pct = splitPercentages(s);
-            LineDataset items = LineDataset.fromText(text, s.longValue("split-seed"), splitShuffle(s), pct[0], pct[1], path.toString());
+            LineDataset.Shuffle shuffle = splitShuffle(s);
+            long splitSeed = s.longValue("split-seed");
+            if (shuffle == LineDataset.Shuffle.TORCH && (splitSeed < 0 || splitSeed > 0xffffffffL))
+                throw new ConfigException("--split-shuffle torch needs a --split-seed in [0, 2^32), got " + splitSeed,
+                        "use --split-seed 3407 (makemore.py's)");
+            LineDataset items = LineDataset.fromText(text, splitSeed, shuffle, pct[0], pct[1], path.toString());
             checkArraySize(items, T, windowed(s));
             // window models read fixed windows of each item; sequence models read whole items, padded
             data = windowed(s) ? new LineData(items, T) : new LineSeqData(items, T);
@@ -96,8 +101,9 @@ public record LoadedData(LmData data, DatasetRef ref) {
     static LineDataset.Shuffle splitShuffle(Settings s) {
         return switch (s.str("split-shuffle")) {
             case "python" -> LineDataset.Shuffle.PYTHON;
+            case "torch" -> LineDataset.Shuffle.TORCH;
             case "nanolm" -> LineDataset.Shuffle.NANOLM;
-            default -> throw new ConfigException("--split-shuffle must be python or nanolm, got '" + s.str("split-shuffle") + "'",
+            default -> throw new ConfigException("--split-shuffle must be python, torch or nanolm, got '" + s.str("split-shuffle") + "'",
                     "use --split-shuffle python (the makemore lectures' split)");
         };
     }

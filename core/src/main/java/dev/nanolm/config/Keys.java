@@ -16,7 +16,7 @@ public final class Keys {
         k("seed", "1337", "seed of the one RNG (init, batches, dropout, sampling)");
         k("split-seed", "42", "seed of the shuffle that splits a line dataset 80/10/10 into train/dev/test");
         k("split", "80/10/10", "line datasets: train/dev/test percentages of the shuffled items (the lectures' 80/10/10)");
-        k("split-shuffle", "python", "how line items are shuffled before the split: python (random.seed(split-seed); random.shuffle, bit for bit: the makemore lectures' split of names.txt) or nanolm (nanolm's own RNG, the split of runs made before this option)");
+        k("split-shuffle", "python", "how line items are shuffled before the split: python (random.seed(split-seed); random.shuffle, bit for bit: the makemore lectures' split of names.txt), torch (torch.manual_seed(split-seed); torch.randperm, bit for bit: makemore.py's split, with --split-seed 3407) or nanolm (nanolm's own RNG, the split of runs made before this option)");
         k("threads", "0", "worker threads for kernels (0 = all cores)");
         // model shape
         k("block-size", "3", "context length in characters (0 with line items and a sequence model: longest item + 1)");

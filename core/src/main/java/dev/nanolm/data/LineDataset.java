@@ -24,8 +24,11 @@ public final class LineDataset {
         this.maxLength = maxLength;
     }
 
-    /** How the items are shuffled before the split: as Python's random.shuffle (the lectures), or nanolm's own Rng. */
-    public enum Shuffle { PYTHON, NANOLM }
+    /**
+     * How the items are shuffled before the split: as Python's random.shuffle (the lectures), as torch.randperm
+     * (makemore.py), or by nanolm's own Rng.
+     */
+    public enum Shuffle { PYTHON, TORCH, NANOLM }
 
     /** Parses text into items (trimmed non-empty lines) and splits them as the lectures do (Python's shuffle). */
     public static LineDataset fromText(String text, long splitSeed, String source) {
@@ -54,8 +57,11 @@ public final class LineDataset {
         CharVocab vocab = CharVocab.fromText(String.join("\n", items), true);
         int[] order = new int[items.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        if (shuffle == Shuffle.PYTHON) new PythonShuffle(splitSeed).shuffle(order);
-        else new Rng(splitSeed).shuffle(order);
+        switch (shuffle) {
+            case PYTHON -> new PythonShuffle(splitSeed).shuffle(order);
+            case TORCH -> TorchShuffle.shuffle(splitSeed, order);
+            case NANOLM -> new Rng(splitSeed).shuffle(order);
+        }
         List<String> shuffled = new ArrayList<>(items.size());
         for (int i : order) shuffled.add(items.get(i));
         int n1 = (int) (trainPct / 100 * shuffled.size()), n2 = (int) ((trainPct + devPct) / 100 * shuffled.size());
