@@ -171,7 +171,8 @@ class BadInputTest {
                 c("wavenet block not a power of two", 2, "power of two", mlp("wavenet", "--model", "wavenet", "--block-size", "3")),
                 c("split that does not add up", 2, "add up to 100", mlp("split", "--split", "80/10/5")),
                 c("unknown BatchNorm variance", 2, "--bn-variance must be biased or unbiased", mlp("bnvar", "--model", "mlp-bn", "--bn-variance", "bessel")),
-                c("unknown split shuffle", 2, "--split-shuffle must be python or nanolm", mlp("shuffle", "--split-shuffle", "numpy")),
+                c("unknown split shuffle", 2, "--split-shuffle must be python, torch or nanolm", mlp("shuffle", "--split-shuffle", "numpy")),
+                c("torch split with a negative seed", 2, "needs a --split-seed in [0, 2^32)", mlp("torchseed", "--split-shuffle", "torch", "--split-seed", "-1")),
                 c("block too short for the longest item", 1, "fits items of up to", mlp("seqblock", "--model", "gru", "--block-size", "3")),
                 c("too many threads", 2, "--threads 100000", mlp("threads", "--threads", "100000")),
                 // names of things
