@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end classifier benchmark, nanolm vs the libtorch peer (DJL, offline) in one JVM: seconds per training epoch
-# of agnews-rnn and agnews-gru on the same network, weights, vocabulary and batches, and the ratio (ClassifyBench).
-#   bench/run-classify.sh [--presets agnews-rnn,agnews-gru] [--rows N] [--epochs-fraction F] [--warmup-batches 20] [--accuracy-epochs E]
+# of agnews-rnn, agnews-gru and agnews-lstm on the same network, weights, vocabulary and batches, and the ratio (ClassifyBench).
+#   bench/run-classify.sh [--presets agnews-rnn,agnews-gru,agnews-lstm] [--rows N] [--epochs-fraction F] [--warmup-batches 20] [--accuracy-epochs E]
 #                         [--threads 2] [--side nanolm|libtorch|both] [other settings, e.g. --data FILE.csv]
 # --rows N trains on N rows drawn at random (--split-seed); --epochs-fraction F times F of an epoch's batches and extrapolates (the
 # output says so). --accuracy-epochs E: no timing; each side trains E whole epochs from the same weights on the same batches

@@ -34,7 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Usage: ClassifyBench [--presets agnews-rnn,agnews-gru] [--rows N (0 = all; else N random rows)] [--epochs-fraction F (0 < F <= 1)]
+ * Usage: ClassifyBench [--presets agnews-rnn,agnews-gru,agnews-lstm] [--rows N (0 = all; else N random rows)] [--epochs-fraction F (0 < F <= 1)]
  *                      [--warmup-batches 20] [--threads 2] [--side nanolm|libtorch|both] [--key value (any setting)]
  * Each side first trains warm-up batches (untimed, while the JIT compiles), then times the next F of an epoch's
  * batches; seconds per epoch = the mean time per timed batch x batches per epoch (training only, no evaluation).
@@ -43,7 +43,7 @@ import java.util.Map;
  * each epoch, so "within 0.5 points of libtorch" is measured on the same data and seed.
  */
 public final class ClassifyBench implements BenchCli.Bench {
-    private List<String> presets = List.of("agnews-rnn", "agnews-gru");
+    private List<String> presets = List.of("agnews-rnn", "agnews-gru", "agnews-lstm");
     private int rows = 0, warmup = 20, threads = 2;
     private double fraction = 1.0;
     private int accuracyEpochs = 0;
