@@ -24,7 +24,16 @@ public final class Parallel {
      * waiting for a descheduled worker; this poll is bounded and the caller still takes back chunks not started
      * (with a busy loop on one core: 103 -> 110 ms/batch, no collapse).
      */
-    static final long SPIN_NS = 1000L * Math.max(0, Integer.getInteger("nanolm.spinMicros", 100));
+    private static volatile long spinNs = 1000L * Math.max(0, Integer.getInteger("nanolm.spinMicros", 100));
+
+    /** The poll before parking, in microseconds (nanolm.spinMicros). */
+    public static int spinMicros() { return (int) (spinNs / 1000); }
+
+    /** Sets the poll before parking (0: always park), e.g. for a benchmark that compares the two. */
+    public static void setSpinMicros(int micros) {
+        if (micros < 0) throw new IllegalArgumentException("spin micros must be >= 0, got " + micros);
+        spinNs = 1000L * micros;
+    }
 
     private static volatile Pool pool = new Pool(initialThreads());
     /** The thread currently using the workers, or null. Non-reentrant on purpose: a nested call runs inline. */
@@ -142,7 +151,7 @@ public final class Parallel {
             }
             // Must wait even if a chunk failed: the workers still use body and the pool. Spin briefly first: a
             // worker that started its chunk is about to finish it, and a park costs a wake-up (tens of us).
-            long spinEnd = System.nanoTime() + SPIN_NS;
+            long spinEnd = System.nanoTime() + spinNs;
             while (pending.get() != 0) {
                 if (System.nanoTime() - spinEnd < 0) Thread.onSpinWait();
                 else LockSupport.park(this);
@@ -224,7 +233,7 @@ public final class Parallel {
                 } catch (Throwable e) {
                     pool.errors[chunk] = e;
                 }
-                spinEnd = System.nanoTime() + SPIN_NS;
+                spinEnd = System.nanoTime() + spinNs;
                 if (pool.pending.decrementAndGet() == 0) LockSupport.unpark(pool.caller);
             }
         }

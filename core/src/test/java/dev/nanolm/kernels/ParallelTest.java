@@ -19,16 +19,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ParallelTest {
-    private final int originalThreads = Parallel.threads();
+    private final int originalThreads = Parallel.threads(), originalSpin = Parallel.spinMicros();
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
     @AfterEach
-    void restoreThreads() { Parallel.setThreads(originalThreads); }
+    void restoreThreads() {
+        Parallel.setThreads(originalThreads);
+        Parallel.setSpinMicros(originalSpin);
+    }
 
     @Test
     void everyIndexRunsExactlyOnce() {
-        for (int t : new int[] {1, 2, 3}) {
+        for (int t : new int[] {1, 2, 3}) for (int spin : new int[] {0, 100}) { // parking workers, or polling first
             Parallel.setThreads(t);
+            Parallel.setSpinMicros(spin);
             assertEquals(t, Parallel.threads());
             for (int n : new int[] {0, 1, 2, 3, 7, 100, 1001}) {
                 AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
@@ -159,8 +163,8 @@ class ParallelTest {
         });
         ran.remove(Thread.currentThread());
         assertFalse(ran.isEmpty(), "no chunk ran on a worker");
-        // the poll after a chunk is bounded (Parallel.SPIN_NS): a worker must be parked well after the last call
-        Thread.sleep(200 + Parallel.SPIN_NS / 1_000_000);
+        // the poll after a chunk is bounded (Parallel.spinMicros): a worker must be parked well after the last call
+        Thread.sleep(200 + Parallel.spinMicros() / 1000);
         for (Thread w : ran) assertEquals(Thread.State.WAITING, w.getState(), w.getName() + " still running after 200 ms idle");
     }
 
