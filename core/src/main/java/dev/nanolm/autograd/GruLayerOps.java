@@ -61,7 +61,7 @@ final class GruLayerOps {
         if (grad) Tape.record(out, () -> {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
             PackedB w = RecurrentLayers.packed(k, packed, 1, W, G, H);
-            for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
+            RecurrentLayers.lastOutputGrad(g, dh, B, T, H, reverse);
             for (int s = T - 1; s >= 0; s--) {
                 int t = reverse ? T - 1 - s : s, hs = s * B * H, ps = s * B * G;
                 float[] rz = RZ[s], n = N[s];
@@ -74,10 +74,7 @@ final class GruLayerOps {
                     if (dX != null) k.axpy(1f, DP, po, dX, xo, G);
                     for (int j = 0; j < H; j++) DP[po + 2 * H + j] *= rz[b * 2 * H + j]; // hp_n enters times r
                 }
-                if (s > 0) { // the previous step's own output gradient
-                    int tp = reverse ? t + 1 : t - 1;
-                    for (int b = 0; b < B; b++) k.axpy(1f, g, (b * T + tp) * H, dh, b * H, H);
-                }
+                if (s > 0) RecurrentLayers.addOutputGrad(k, g, dh, B, T, H, t, reverse); // the previous step's own output
                 k.matmulPacked(DP, ps, w, dh, 0, B, true); // dh += dhp W_hh
             }
             if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, B * H);

@@ -58,8 +58,7 @@ final class LstmLayerOps {
                 for (int b = 0; b < B; b++) {
                     int o = b * H;
                     if (lengths != null && t >= lengths[b]) { // padding: hold h and c
-                        System.arraycopy(Cs, hs + o, Cs, next + o, H);
-                        System.arraycopy(Cs, hs + o, tc, o, H); // unused by the backward; keeps tc defined
+                        System.arraycopy(Cs, hs + o, Cs, next + o, H); // (tc of a held row is never read)
                     } else for (int j = 0; j < H; j++) {
                         float c2 = sig[BH + o + j] * Cs[hs + o + j] + sig[o + j] * gt[o + j];
                         Cs[next + o + j] = c2;
@@ -78,7 +77,7 @@ final class LstmLayerOps {
         if (grad) Tape.record(out, () -> {
             float[] g = out.grad(), dX = xg.requiresGrad ? xg.grad() : null;
             PackedB w = RecurrentLayers.packed(k, packed, 1, W, G, H);
-            for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
+            RecurrentLayers.lastOutputGrad(g, dh, B, T, H, reverse);
             if (cN.hasGrad()) System.arraycopy(cN.grad(), 0, dc, 0, BH);
             else java.util.Arrays.fill(dc, 0f);
             for (int s = T - 1; s >= 0; s--) {
@@ -91,10 +90,7 @@ final class LstmLayerOps {
                     k.lstmGateGrads(dh, dc, o, SIG[s], BH, GT[s], TC[s], Cs, hs, DP, po, H);
                     if (dX != null) k.axpy(1f, DP, po, dX, (b * T + t) * G, G);
                 }
-                if (s > 0) { // the previous step's own output gradient
-                    int tp = reverse ? t + 1 : t - 1;
-                    for (int b = 0; b < B; b++) k.axpy(1f, g, (b * T + tp) * H, dh, b * H, H);
-                }
+                if (s > 0) RecurrentLayers.addOutputGrad(k, g, dh, B, T, H, t, reverse); // the previous step's own output
                 k.matmulPacked(DP, ps, w, dh, 0, B, true); // dh += dhp W_hh
             }
             if (h0 != null && h0.requiresGrad) k.axpy(1f, dh, 0, h0.grad(), 0, BH);

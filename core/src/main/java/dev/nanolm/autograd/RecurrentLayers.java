@@ -1,5 +1,6 @@
 // What the fused GRU and LSTM layer ops (GruLayerOps, LstmLayerOps) share: their checks, the per-step recurrent
-// product h W_hh^T + b_hh, and the weight gradients of all steps as one product at the end.
+// product h W_hh^T + b_hh, the outputs' gradients entering the backward, and the weight gradients of all steps as
+// one product at the end.
 package dev.nanolm.autograd;
 
 import dev.nanolm.kernels.Kernels;
@@ -40,6 +41,17 @@ final class RecurrentLayers {
         k.matmulPacked(Hs, hs, wT, P, ps, B, false);
         if (bHh != null)
             for (int b = 0; b < B; b++) k.axpy(1f, bHh.data, 0, P, ps + b * G, G); // 1*b + p: exactly p + b
+    }
+
+    /** dh (B,H) = the output gradient g (B,T,H) at the last step taken (t = T-1, or 0 in reverse): where backward starts. */
+    static void lastOutputGrad(float[] g, float[] dh, int B, int T, int H, boolean reverse) {
+        for (int b = 0; b < B; b++) System.arraycopy(g, (b * T + (reverse ? 0 : T - 1)) * H, dh, b * H, H);
+    }
+
+    /** dh += g at the step taken before t (t-1, or t+1 in reverse): that step's own output gradient. */
+    static void addOutputGrad(Kernels k, float[] g, float[] dh, int B, int T, int H, int t, boolean reverse) {
+        int tp = reverse ? t + 1 : t - 1;
+        for (int b = 0; b < B; b++) k.axpy(1f, g, (b * T + tp) * H, dh, b * H, H);
     }
 
     /** dW_hh += DP^T Hs and db_hh += DP's column sums over all rows (T*B) of all steps, once at the end. */

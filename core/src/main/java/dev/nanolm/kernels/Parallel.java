@@ -151,10 +151,12 @@ public final class Parallel {
             }
             // Must wait even if a chunk failed: the workers still use body and the pool. Spin briefly first: a
             // worker that started its chunk is about to finish it, and a park costs a wake-up (tens of us).
-            long spinEnd = System.nanoTime() + spinNs;
-            while (pending.get() != 0) {
-                if (System.nanoTime() - spinEnd < 0) Thread.onSpinWait();
-                else LockSupport.park(this);
+            if (pending.get() != 0) {
+                long spinEnd = System.nanoTime() + spinNs;
+                while (pending.get() != 0) {
+                    if (System.nanoTime() - spinEnd < 0) Thread.onSpinWait();
+                    else LockSupport.park(this);
+                }
             }
             Throwable err = null;
             for (int c = 0; c < t; c++) {
